@@ -1,0 +1,343 @@
+"""Typed models of story cards and story briefs.
+
+The models enforce everything the text format can represent, so that every model
+that validates can be written as text and read back as an equal model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+from storyfmt._vocabulary import (
+    BRIEF_HEADINGS,
+    CARD_HEADINGS,
+    MAX_INT,
+    STATS_FIELDS,
+    STATS_KEYS_FOLDED,
+    is_card_heading,
+)
+
+__all__ = [
+    "Breakdown",
+    "Duration",
+    "DurationUnit",
+    "FrozenDict",
+    "QuestionAnswer",
+    "Stats",
+    "Story",
+    "StoryBrief",
+    "StoryCard",
+]
+
+# Anything that cannot appear inside a line of story text: control characters
+# other than tab, a byte-order mark, and lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _check_line(value: str) -> str:
+    """One line of text: not empty, no line break, no surrounding whitespace."""
+    if not value:
+        raise _fail("SF305", "must not be empty")
+    bad = _FORBIDDEN.search(value)
+    if bad is not None:
+        char = bad.group()
+        if char in "\n\r":
+            raise _fail("SF305", "must be a single line (it contains a line break)")
+        raise _fail("SF102", f"contains the character U+{ord(char):04X}, which is not allowed")
+    if value[0] in " \t" or value[-1] in " \t":
+        raise _fail("SF305", "must not start or end with whitespace")
+    return value
+
+
+def _check_card_line(value: str) -> str:
+    _check_line(value)
+    if is_card_heading(value):
+        raise _fail("SF305", f"must not be the section heading '{value}'")
+    return value
+
+
+def _check_title(value: str) -> str:
+    _check_card_line(value)
+    if _DIGITS.fullmatch(value):
+        raise _fail("SF305", "must not be made only of digits (such a line reads as the rank)")
+    if value in BRIEF_HEADINGS:
+        raise _fail("SF305", f"must not be the brief heading '{value}'")
+    return value
+
+
+def _check_headline(value: str) -> str:
+    _check_card_line(value)
+    if value.endswith(" /"):
+        raise _fail("SF305", "must not end with ' /' (such a line reads as the tag line)")
+    return value
+
+
+def _check_tag(value: str) -> str:
+    _check_line(value)
+    if " / " in value:
+        raise _fail("SF305", "must not contain ' / ' (it separates tags)")
+    if value.endswith(" /"):
+        raise _fail("SF305", "must not end with ' /' (it ends the tag line)")
+    return value
+
+
+def _check_lines(value: str, *, paragraphs: bool, reserved: frozenset[str]) -> str:
+    if not value:
+        raise _fail("SF305", "must not be empty")
+    lines = value.split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line:
+            if not paragraphs:
+                raise _fail("SF305", "must not contain a blank line")
+            if number == 1 or number == len(lines) or not lines[number - 2]:
+                raise _fail(
+                    "SF305",
+                    "paragraphs must be separated by exactly one blank line,"
+                    " with none at the start or end",
+                )
+            continue
+        try:
+            _check_line(line)
+        except PydanticCustomError as error:
+            raise _fail(error.type, f"line {number} {error.message()}") from None
+        if line in reserved or (not paragraphs and is_card_heading(line)):
+            raise _fail("SF305", f"line {number} must not be the section heading '{line}'")
+    return value
+
+
+def _check_answer(value: str) -> str:
+    return _check_lines(value, paragraphs=False, reserved=CARD_HEADINGS)
+
+
+def _check_brief_text(value: str) -> str:
+    return _check_lines(value, paragraphs=True, reserved=BRIEF_HEADINGS)
+
+
+def _check_other_key(value: str) -> str:
+    _check_card_line(value)
+    known = STATS_KEYS_FOLDED.get(value.casefold())
+    if known is not None:
+        if known == value:
+            raise _fail("SF305", f"'{value}' is a known key and belongs in its own field")
+        raise _fail("SF209", f"'{value}' differs from the known key '{known}' only in case")
+    return value
+
+
+def _no_negative_zero(value: float) -> float:
+    # -0.0 passes ge=0 but would be written as "-0", which does not read back.
+    return value + 0.0
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Line = Annotated[str, AfterValidator(_check_line)]
+CardLine = Annotated[str, AfterValidator(_check_card_line)]
+Title = Annotated[str, AfterValidator(_check_title)]
+Headline = Annotated[str, AfterValidator(_check_headline)]
+Tag = Annotated[str, AfterValidator(_check_tag)]
+Answer = Annotated[str, AfterValidator(_check_answer)]
+BriefText = Annotated[str, AfterValidator(_check_brief_text)]
+OtherKey = Annotated[str, AfterValidator(_check_other_key)]
+Virality = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_no_negative_zero)]
+
+DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
+"""The units a duration may be given in."""
+
+_UNIT_SECONDS: dict[str, int] = {
+    "second": 1,
+    "minute": 60,
+    "hour": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
+
+
+class FrozenDict(Mapping[str, str]):
+    """An immutable, hashable, ordered mapping of strings to strings.
+
+    It holds the extra stats of a card (``Stats.other``). Order is kept and is
+    significant: two mappings are equal when they hold the same items in the
+    same order. It serializes as a JSON object.
+
+    >>> FrozenDict({"Region": "Asia"})["Region"]
+    'Asia'
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self._data: dict[str, str] = dict(data or {})
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> str:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return list(self.items()) == list(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(tuple(self._data.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._data!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls,
+            handler.generate_schema(dict[OtherKey, CardLine]),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                dict, return_schema=core_schema.dict_schema()
+            ),
+        )
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+
+
+class Duration(_Model):
+    """A duration such as ``7 hours``: a whole number of a unit.
+
+    >>> Duration(value=7, unit="hour").to_timedelta()
+    datetime.timedelta(seconds=25200)
+    """
+
+    value: Count
+    unit: DurationUnit
+
+    def to_timedelta(self) -> timedelta:
+        """Return the duration as a :class:`~datetime.timedelta`.
+
+        A month counts as 30 days and a year as 365 days, so the result is
+        approximate for those units.
+
+        Raises:
+            OverflowError: the duration is beyond what ``timedelta`` can hold.
+        """
+        return timedelta(seconds=self.value * _UNIT_SECONDS[self.unit])
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit}{'' if self.value == 1 else 's'}"
+
+
+class Stats(_Model):
+    """The ``Story Stats`` section of a card.
+
+    Known keys have typed fields; any other key is kept, in order, in ``other``.
+    At least one value must be present.
+    """
+
+    status: CardLine | None = None
+    duration: Duration | None = None
+    virality: Virality | None = None
+    articles: Count | None = None
+    political_leaning: CardLine | None = None
+    other: FrozenDict = Field(default_factory=FrozenDict)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Stats:
+        if not self.other and all(getattr(self, name) is None for name in STATS_FIELDS.values()):
+            raise _fail("SF206", "must hold at least one value")
+        return self
+
+
+class Breakdown(_Model):
+    """The ``The Breakdown`` section: an optional count and the bullet points.
+
+    ``count`` is the number shown beside the heading (``The Breakdown 15``); it
+    need not equal the number of points.
+    """
+
+    count: Count | None = None
+    points: Annotated[tuple[Line, ...], Field(min_length=1)]
+
+
+class QuestionAnswer(_Model):
+    """One question of ``Further Learning`` and its answer paragraph.
+
+    The answer keeps its line breaks as ``\\n``; it has no blank lines.
+    """
+
+    question: CardLine
+    answer: Answer
+
+
+class StoryCard(_Model):
+    """A story card: header, optional sections in a fixed order, optional footer."""
+
+    kind: Literal["card"] = "card"
+    rank: Count | None = None
+    title: Title
+    headline: Headline | None = None
+    tags: tuple[Tag, ...] = ()
+    stats: Stats | None = None
+    breakdown: Breakdown | None = None
+    keywords: tuple[Tag, ...] = ()
+    further_learning: tuple[QuestionAnswer, ...] = ()
+    end_of_feed: bool = False
+
+
+class StoryBrief(_Model):
+    """A story brief: up to four headed sections of text, at least one present.
+
+    Line breaks inside a section are kept as ``\\n``; paragraphs are separated by
+    ``\\n\\n``.
+    """
+
+    kind: Literal["brief"] = "brief"
+    whats_happening: BriefText | None = None
+    why_its_important: BriefText | None = None
+    whats_next: BriefText | None = None
+    beyond_the_headlines: BriefText | None = None
+
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "whats_happening",
+        "why_its_important",
+        "whats_next",
+        "beyond_the_headlines",
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> StoryBrief:
+        if all(getattr(self, name) is None for name in self.SECTIONS):
+            raise _fail("SF206", "must hold at least one section")
+        return self
+
+
+Story = Annotated[StoryCard | StoryBrief, Field(discriminator="kind")]
+"""Either kind of story, told apart by its ``kind`` field."""
+
+STORY_ADAPTER: TypeAdapter[StoryCard | StoryBrief] = TypeAdapter(Story)

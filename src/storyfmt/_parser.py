@@ -1,0 +1,759 @@
+"""Grammar loading and parsing: story text to models, with located diagnostics.
+
+The grammar is parsed with Lark's LALR parser, fed by the line lexer, with the
+transformer applied during parsing (no parse tree is built). The transformer
+turns tokens into plain fields plus a map from each field's path to its place
+in the source; the fields are then validated once by the pydantic models, and
+any model error is reported at the place of the value that caused it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple, cast
+
+import lark
+from lark import Lark, Transformer
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
+from storyfmt._lexer import (
+    BLANK,
+    BULLET,
+    LINE,
+    Kind,
+    LineLexer,
+    Token,
+    TokenStream,
+    check_characters,
+    decode,
+    detect_kind,
+    split_lines,
+    tokenize,
+)
+from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._vocabulary import (
+    BREAKDOWN_LINE,
+    BRIEF_SECTIONS,
+    CARD_SECTIONS,
+    FOOTER,
+    MAX_INT,
+    STATS_FIELDS,
+)
+
+Path_ = tuple[str | int, ...]
+
+
+class Span(NamedTuple):
+    """Where a value stands in the source: 1-based line and columns (end exclusive)."""
+
+    line: int
+    column: int
+    end_column: int
+
+
+class Part(NamedTuple):
+    """One parsed part of a story (the header or a section), ready to assemble."""
+
+    name: str
+    heading: Token | None
+    fields: dict[str, Any]
+    spans: dict[Path_, Span]
+    problems: list[Diagnostic]
+
+
+class Parsed(NamedTuple):
+    """Everything the parser learnt about one story."""
+
+    kind: Kind
+    fields: dict[str, Any]
+    spans: dict[Path_, Span]
+    problems: list[Diagnostic]
+    lines: list[str]
+
+
+def _span(token: Token, offset: int = 0, length: int | None = None) -> Span:
+    column = token.column + offset
+    width = len(token.value) - offset if length is None else length
+    return Span(token.line, column, column + width)
+
+
+def _at(code: str, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
+    return diagnostic(
+        code, token.line, token.column, message, end_column=token.end_column, hint=hint
+    )
+
+
+# ---- values ---------------------------------------------------------------
+
+_INTEGER = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DURATION = re.compile(r"([0-9]+)[ \t]+([A-Za-z]+)")
+_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
+
+
+def _integer(digits: str) -> int | None:
+    """The value of a digit string, or None when it is beyond ``MAX_INT``."""
+    significant = digits.lstrip("0")
+    if len(significant) > len(str(MAX_INT)):
+        return None
+    value = int(digits)
+    return value if value <= MAX_INT else None
+
+
+def _too_large(label: str, token: Token) -> Diagnostic:
+    return _at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}")
+
+
+def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
+    """Convert a Story Stats value line to its typed value."""
+    text = token.value
+    if key == "Duration":
+        match = _DURATION.fullmatch(text)
+        unit = match.group(2) if match else ""
+        if unit.endswith("s") and unit[:-1] in _UNITS:
+            unit = unit[:-1]
+        if match is None or unit not in _UNITS:
+            hint = None
+            if match is not None and unit.lower().rstrip("s") in _UNITS:
+                hint = "units are written in lower case"
+            return None, _at(
+                "SF303",
+                token,
+                "Duration must be a whole number and a unit (second, minute, hour, day,"
+                f" week, month or year), got {quote(text)}",
+                hint=hint,
+            )
+        value = _integer(match.group(1))
+        if value is None:
+            return None, _too_large("Duration", token)
+        return {"value": value, "unit": unit}, None
+    if key == "Virality":
+        if not _DECIMAL.fullmatch(text):
+            return None, _at(
+                "SF301",
+                token,
+                f"Virality must be a number, got {quote(text)}",
+                hint="write a decimal number such as 5.1 or 12",
+            )
+        number = float(text)
+        if number == float("inf"):
+            return None, _at("SF304", token, f"Virality is too large: {quote(text)}")
+        return number, None
+    if key == "Articles":
+        if not _INTEGER.fullmatch(text):
+            return None, _at("SF302", token, f"Articles must be a whole number, got {quote(text)}")
+        value = _integer(text)
+        if value is None:
+            return None, _too_large("Articles", token)
+        return value, None
+    return text, None
+
+
+def _tag_line(token: Token, path: str) -> tuple[list[str], dict[Path_, Span], list[Diagnostic]]:
+    """Split a tag line ``A / B / C /`` into its items, with their spans."""
+    body = token.value[:-2]
+    items: list[str] = []
+    spans: dict[Path_, Span] = {}
+    problems: list[Diagnostic] = []
+    offset = 0
+    for piece in body.split(" / "):
+        item = piece.strip(" \t")
+        lead = len(piece) - len(piece.lstrip(" \t"))
+        if not item:
+            column = token.column + offset
+            problems.append(
+                diagnostic(
+                    "SF214",
+                    token.line,
+                    column,
+                    "empty tag: every item between ' / ' separators needs text",
+                    end_column=column + max(1, len(piece)),
+                )
+            )
+        else:
+            spans[(path, len(items))] = _span(token, offset + lead, len(item))
+            items.append(item)
+        offset += len(piece) + 3
+    return items, spans, problems
+
+
+# ---- the transformer --------------------------------------------------------
+
+
+def _part(name: str, heading: Token | None) -> Part:
+    spans: dict[Path_, Span] = {}
+    if heading is not None:
+        spans[(name,)] = _span(heading)
+    return Part(name, heading, {}, spans, [])
+
+
+def _empty(part: Part, what: str) -> None:
+    assert part.heading is not None
+    part.problems.append(_at("SF206", part.heading, f"{quote(part.heading.value)} has no {what}"))
+
+
+class _Builder(Transformer[Any, Any]):
+    """Turns each grammar rule, as it is reduced, into a :class:`Part`."""
+
+    def header(self, lines: list[Token]) -> Part:
+        part = _part("header", None)
+        fields, spans = part.fields, part.spans
+        rest = lines
+        if len(rest) >= 2 and _INTEGER.fullmatch(rest[0].value):
+            rank = _integer(rest[0].value)
+            if rank is None:
+                part.problems.append(_too_large("The rank", rest[0]))
+            else:
+                fields["rank"] = rank
+                spans[("rank",)] = _span(rest[0])
+            rest = rest[1:]
+        fields["title"] = rest[0].value
+        spans[("title",)] = _span(rest[0])
+        rest = rest[1:]
+        if rest and rest[-1].value.endswith(" /"):
+            tags, tag_spans, problems = _tag_line(rest[-1], "tags")
+            fields["tags"] = tags
+            spans.update(tag_spans)
+            spans[("tags",)] = _span(rest[-1])
+            part.problems.extend(problems)
+            rest = rest[:-1]
+        if rest:
+            fields["headline"] = rest[0].value
+            spans[("headline",)] = _span(rest[0])
+        for extra in rest[1:]:
+            part.problems.append(
+                _at(
+                    "SF203",
+                    extra,
+                    f"unexpected line {quote(extra.value)} in the header",
+                    hint="a header holds at most a rank, a title, a headline and a tag line,"
+                    " and ends at the first blank line",
+                )
+            )
+        return part
+
+    def stats(self, children: list[Token]) -> Part:
+        heading, *lines = children
+        part = _part("stats", heading)
+        stats: dict[str, Any] = {}
+        other: dict[str, str] = {}
+        seen: dict[str, Token] = {}
+        if not lines:
+            _empty(part, "key and value lines")
+        for index in range(0, len(lines) - 1, 2):
+            key, value = lines[index], lines[index + 1]
+            first = seen.get(key.value)
+            if first is not None:
+                part.problems.append(
+                    _at(
+                        "SF208",
+                        key,
+                        f"the key {quote(key.value)} is given twice (first on line {first.line})",
+                    )
+                )
+                continue
+            seen[key.value] = key
+            field = STATS_FIELDS.get(key.value)
+            if field is None:
+                other[key.value] = value.value
+                part.spans[("stats", "other", key.value)] = _span(value)
+                part.spans[("stats", "other", key.value, "[key]")] = _span(key)
+                continue
+            converted, problem = _stat_value(key.value, value)
+            part.spans[("stats", field)] = _span(value)
+            if problem is None:
+                stats[field] = converted
+            else:
+                part.problems.append(problem)
+        if len(lines) % 2:
+            key = lines[-1]
+            part.problems.append(
+                _at(
+                    "SF207",
+                    key,
+                    f"{quote(key.value)} has no value line",
+                    hint="Story Stats holds pairs of lines: a key, then its value",
+                )
+            )
+        if other:
+            stats["other"] = other
+        part.fields["stats"] = stats
+        return part
+
+    def breakdown(self, children: list[Token]) -> Part:
+        heading, *bullets = children
+        part = _part("breakdown", heading)
+        match = BREAKDOWN_LINE.fullmatch(heading.value)
+        assert match is not None
+        count: int | None = None
+        if match.group(1) is not None:
+            count = _integer(match.group(1))
+            if count is None:
+                part.problems.append(_too_large("The Breakdown count", heading))
+        points: list[str] = []
+        for bullet in bullets:
+            text = bullet.value[1:].lstrip(" \t")
+            offset = len(bullet.value) - len(text)
+            part.spans[("breakdown", "points", len(points))] = _span(bullet, offset)
+            points.append(text)
+        if not points:
+            _empty(part, "bullet points")
+        part.fields["breakdown"] = {"count": count, "points": points}
+        return part
+
+    def keywords(self, children: list[Token]) -> Part:
+        heading, *lines = children
+        part = _part("keywords", heading)
+        if not lines:
+            _empty(part, "tag line")
+            return part
+        line = lines[0]
+        if not line.value.endswith(" /"):
+            part.problems.append(
+                _at(
+                    "SF213",
+                    line,
+                    f"expected a tag line ending with ' /', got {quote(line.value)}",
+                    hint="write the keywords as 'First / Second / Third /'",
+                )
+            )
+        else:
+            keywords, spans, problems = _tag_line(line, "keywords")
+            part.fields["keywords"] = keywords
+            part.spans.update(spans)
+            part.problems.extend(problems)
+        for extra in lines[1:]:
+            part.problems.append(
+                _at(
+                    "SF212",
+                    extra,
+                    f"Top Keywords holds one tag line; unexpected line {quote(extra.value)}",
+                )
+            )
+        return part
+
+    def block(self, lines: list[Token]) -> list[Token]:
+        return lines
+
+    def further(self, children: list[Any]) -> Part:
+        heading, *blocks = children
+        part = _part("further_learning", heading)
+        items: list[dict[str, str]] = []
+        if not blocks:
+            _empty(part, "questions")
+        for index in range(0, len(blocks), 2):
+            question = blocks[index]
+            for extra in question[1:]:
+                part.problems.append(
+                    _at(
+                        "SF211",
+                        extra,
+                        f"a question is one line; unexpected line {quote(extra.value)}",
+                        hint="put a blank line between a question and its answer",
+                    )
+                )
+            if index + 1 == len(blocks):
+                part.problems.append(
+                    _at(
+                        "SF210",
+                        question[0],
+                        f"the question {quote(question[0].value)} has no answer",
+                    )
+                )
+                break
+            answer = blocks[index + 1]
+            number = len(items)
+            part.spans[("further_learning", number, "question")] = _span(question[0])
+            part.spans[("further_learning", number, "answer")] = _span(answer[0])
+            items.append(
+                {"question": question[0].value, "answer": "\n".join(t.value for t in answer)}
+            )
+        part.fields["further_learning"] = items
+        return part
+
+    def footer(self, children: list[Token]) -> Part:
+        part = _part("end_of_feed", children[0])
+        part.fields["end_of_feed"] = True
+        return part
+
+    def card(self, parts: list[Part]) -> list[Part]:
+        return parts
+
+    def paragraph(self, lines: list[Token]) -> str:
+        return "\n".join(token.value for token in lines)
+
+    def _headed_text(self, name: str, children: list[Any]) -> Part:
+        heading, *paragraphs = children
+        part = _part(name, heading)
+        if paragraphs:
+            part.fields[name] = "\n\n".join(paragraphs)
+        else:
+            _empty(part, "text")
+        return part
+
+    def happening(self, children: list[Any]) -> Part:
+        return self._headed_text("whats_happening", children)
+
+    def important(self, children: list[Any]) -> Part:
+        return self._headed_text("why_its_important", children)
+
+    def next(self, children: list[Any]) -> Part:
+        return self._headed_text("whats_next", children)
+
+    def beyond(self, children: list[Any]) -> Part:
+        return self._headed_text("beyond_the_headlines", children)
+
+    def brief(self, parts: list[Part]) -> list[Part]:
+        return parts
+
+
+# ---- the parser ---------------------------------------------------------------
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """A cache path in the user's own cache directory, or False if there is none.
+
+    Lark's default cache lives in the shared temporary directory, where another
+    user could plant a pickle; this one lives in a directory only the user owns.
+    """
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA", "")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME", "") or os.path.expanduser("~/.cache")
+    if not base or not os.path.isabs(base):
+        return False
+    folder = Path(base) / "storyfmt"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+            return False
+    except OSError:
+        return False
+    key = f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
+    return str(folder / f"grammar-{hashlib.sha256(key).hexdigest()[:16]}.lark")
+
+
+def grammar_text() -> str:
+    """The text of the story grammar shipped with the package.
+
+    Wheels carry it as package data; an editable install of a source checkout
+    reads it from the checkout's top-level ``grammar/`` folder.
+    """
+    packaged = resources.files("storyfmt").joinpath("grammar/story.lark")
+    if packaged.is_file():
+        return packaged.read_text("utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "grammar" / "story.lark"
+    return checkout.read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def get_parser() -> Lark:
+    """Build the LALR parser once per process, on first use."""
+    grammar = grammar_text()
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer=LineLexer,
+        start=["card", "brief"],
+        transformer=_Builder(),
+        cache=_cache_file(grammar),
+    )
+
+
+def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
+    """Explain an unexpected line in the words of the format."""
+    token = cast(Token, error.token)
+    index = stream.cursor - 1
+    context = stream.heading_before(index)
+    where = context.type if context is not None else None
+    if token.type == BLANK:
+        stray: Token = stream.tokens[index + 1]
+        hints = {
+            None: "the header ends at the first blank line",
+            "STATS": "a blank line ends the Story Stats pairs",
+            "KEYWORDS": "Top Keywords holds one tag line",
+        }
+        return _at(
+            "SF201",
+            stray,
+            f"expected a section heading after the blank line on line {token.line},"
+            f" found {quote(stray.value)}",
+            hint=hints.get(where),
+        )
+    if where == "FOOTER":
+        assert context is not None
+        return _at(
+            "SF215",
+            token,
+            f"nothing may follow {quote(FOOTER)} (line {context.line}), found {quote(token.value)}",
+        )
+    if where == "BREAKDOWN":
+        return _at(
+            "SF201",
+            token,
+            f"expected a bullet line ('  \u2022 text') or a section heading,"
+            f" found {quote(token.value)}",
+        )
+    if context is None and token.type == LINE:
+        return _at(
+            "SF216",
+            token,
+            f"a brief starts with a section heading, found {quote(token.value)}",
+            hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
+        )
+    return _at("SF201", token, f"unexpected line {quote(token.value)}")
+
+
+def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
+    """Parse the lines of one story into fields, spans and problems."""
+    if kind is None:
+        kind = detect_kind(lines)
+    tokens = tokenize(lines, kind)
+    problems: list[Diagnostic] = []
+    if not tokens:
+        problems.append(diagnostic("SF104", 1, 1, "the file holds no story (it is empty)"))
+        return Parsed(kind, {}, {}, problems, lines)
+    stream = TokenStream(tokens)
+
+    def recover(error: UnexpectedInput) -> bool:
+        if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
+            return False
+        problems.append(_syntax_problem(error, stream))
+        wanted = set(error.expected) - {LINE, BLANK}
+        if error.token.type == BLANK:
+            wanted.discard(BULLET)
+        stream.skip_until(wanted)
+        return True
+
+    parts = cast(list[Part], get_parser().parse(stream, start=kind, on_error=recover))
+    fields, spans = _assemble(parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems)
+    if kind == "card" and "title" not in fields:
+        first = tokens[0]
+        problems.append(
+            _at(
+                "SF202",
+                first,
+                f"a card starts with its title, found the heading {quote(first.value)}",
+            )
+        )
+    return Parsed(kind, fields, spans, problems, lines)
+
+
+def _assemble(
+    parts: list[Part], order: Mapping[str, str], problems: list[Diagnostic]
+) -> tuple[dict[str, Any], dict[Path_, Span]]:
+    """Merge parts into one set of fields, checking section order and repeats."""
+    rank = {name: index for index, name in enumerate(order)}
+    fields: dict[str, Any] = {}
+    spans: dict[Path_, Span] = {}
+    placed: dict[str, Token] = {}
+    for part in parts:
+        heading = part.heading
+        if heading is not None and part.name in rank:
+            first = placed.get(part.name)
+            if first is not None:
+                problems.append(
+                    _at(
+                        "SF205",
+                        heading,
+                        f"{quote(heading.value)} is given twice (first on line {first.line})",
+                    )
+                )
+                continue
+            later = [token for name, token in placed.items() if rank[name] > rank[part.name]]
+            if later:
+                problems.append(
+                    _at(
+                        "SF204",
+                        heading,
+                        f"{quote(heading.value)} must come before {quote(later[0].value)}"
+                        f" (line {later[0].line})",
+                        hint="the sections go in this order: " + ", ".join(order.values()),
+                    )
+                )
+            placed[part.name] = heading
+        fields.update(part.fields)
+        spans.update(part.spans)
+        problems.extend(part.problems)
+    return fields, spans
+
+
+# ---- validation ---------------------------------------------------------------
+
+_TYPE_CODES = {
+    "greater_than_equal": "SF304",
+    "less_than_equal": "SF304",
+    "finite_number": "SF304",
+    "too_short": "SF206",
+}
+
+
+def label(path: Sequence[str | int]) -> str:
+    """Name a model field the way a story's reader knows it."""
+    head = path[0] if path else ""
+    if head == "stats" and len(path) >= 2:
+        field = path[1]
+        if field == "other" and len(path) >= 3:
+            if path[-1] == "[key]":
+                return f"The key {quote(str(path[2]))}"
+            return f"The value of {quote(str(path[2]))}"
+        for key, name in STATS_FIELDS.items():
+            if name == field:
+                return key
+    if head == "breakdown" and len(path) >= 3 and isinstance(path[2], int):
+        return f"Point {path[2] + 1} of The Breakdown"
+    if head == "breakdown" and len(path) >= 2 and path[1] == "count":
+        return "The Breakdown count"
+    if head == "further_learning" and len(path) >= 3 and isinstance(path[1], int):
+        number = path[1] + 1
+        return f"Question {number}" if path[2] == "question" else f"The answer to question {number}"
+    if head in ("tags", "keywords") and len(path) >= 2 and isinstance(path[1], int):
+        noun = "Tag" if head == "tags" else "Keyword"
+        return f"{noun} {path[1] + 1}"
+    names = {
+        "rank": "The rank",
+        "title": "The title",
+        "headline": "The headline",
+        "stats": "Story Stats",
+        "breakdown": "The Breakdown",
+        "further_learning": "Further Learning",
+        "keywords": "Top Keywords",
+        **BRIEF_SECTIONS,
+    }
+    return names.get(str(head), "The story")
+
+
+def explain(
+    error: ErrorDetails, name: Callable[[Sequence[str | int]], str], fallback: str
+) -> tuple[str, str]:
+    """The code and sentence for one pydantic error, naming its field with ``name``.
+
+    Errors raised by the models' own checks carry their code; pydantic's own
+    errors get the code of what they mean, or ``fallback``.
+    """
+    kind = error["type"]
+    loc = error["loc"]
+    subject = name(loc)
+    if kind.startswith("SF"):
+        return kind, f"{subject} {error['msg']}"
+    if kind == "missing":
+        return ("SF202" if tuple(loc) == ("title",) else fallback), f"{subject} is missing"
+    if kind == "union_tag_invalid":
+        return fallback, "'kind' must be 'card' or 'brief'"
+    if kind == "union_tag_not_found":
+        return fallback, "'kind' is missing: it must be 'card' or 'brief'"
+    if kind == "extra_forbidden":
+        return fallback, f"{subject} is not a field of a story"
+    message = error["msg"].replace("Input should be", "must be")
+    return _TYPE_CODES.get(kind, fallback), f"{subject} {message}"
+
+
+def _locate(loc: tuple[str | int, ...], spans: dict[Path_, Span]) -> Span | None:
+    for end in range(len(loc), 0, -1):
+        span = spans.get(loc[:end])
+        if span is not None:
+            return span
+    return None
+
+
+def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnostic]]:
+    """Validate parsed fields into a model, reporting model errors where they stand."""
+    problems = list(parsed.problems)
+    model_type = StoryCard if parsed.kind == "card" else StoryBrief
+    if any(p.code == "SF104" for p in problems):
+        return None, problems
+    try:
+        story = model_type.model_validate(parsed.fields)
+    except ValidationError as invalid:
+        reported = {(p.line, p.column) for p in problems}
+        for error in invalid.errors(include_url=False, include_context=False):
+            loc = tuple(error["loc"])
+            if loc == ("title",) and error["type"] == "missing":
+                continue  # reported by the parser as SF202
+            span = _locate(loc, parsed.spans)
+            line, column, end = span if span is not None else (1, 1, None)
+            if not loc and problems:
+                continue  # a whole-story check that earlier problems explain
+            if error["type"] == "SF206" and problems:
+                continue  # emptiness caused by a value reported already
+            if (line, column) in reported:
+                continue
+            code, message = explain(error, label, "SF305")
+            problems.append(diagnostic(code, line, column, message, end_column=end))
+        story = None
+    if problems:
+        problems.sort(key=lambda p: (p.line, p.column))
+        return None, problems
+    return story, problems
+
+
+def parse_text(
+    source: str | bytes, kind: Kind | None = None
+) -> tuple[StoryCard | StoryBrief | None, Parsed]:
+    """Parse one story; the model is None when there were errors."""
+    if kind not in (None, "card", "brief"):
+        raise ValueError(f"kind must be 'card', 'brief' or None, not {kind!r}")
+    from_bytes = isinstance(source, bytes)
+    lines = split_lines(decode(source) if isinstance(source, bytes) else source)
+    character_problems = check_characters(lines, from_bytes=from_bytes)
+    parsed = parse_lines(lines, kind)
+    parsed.problems[:0] = character_problems
+    story, problems = build(parsed)
+    return story, parsed._replace(problems=problems)
+
+
+def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBrief:
+    """Read a story from text.
+
+    ``kind`` forces ``"card"`` or ``"brief"``; by default a story whose first
+    non-blank line is a brief heading is a brief and any other is a card. Bytes
+    are decoded as UTF-8 (a leading byte-order mark is dropped).
+
+    Raises:
+        StoryFormatError: the text is not a valid story; ``.diagnostics`` says
+            where and why.
+
+    >>> loads("20\\nJapan Korea Summit\\n").rank
+    20
+    """
+    story, parsed = parse_text(text, kind)
+    if story is None:
+        raise StoryFormatError(parsed.problems, source_lines=parsed.lines)
+    return story
+
+
+def load(
+    source: str | os.PathLike[str] | BinaryIO, *, kind: Kind | None = None
+) -> StoryCard | StoryBrief:
+    """Read a story from a file path or a binary file object.
+
+    Raises:
+        StoryFormatError: the file is not a valid story.
+        OSError: the file cannot be read.
+        TypeError: ``source`` is a file opened in text mode.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    else:
+        path = getattr(source, "name", "<file>")
+        data = source.read()
+        if not isinstance(data, bytes):
+            raise TypeError("load() needs a file opened in binary mode ('rb')")
+    story, parsed = parse_text(data, kind)
+    if story is None:
+        raise StoryFormatError(parsed.problems, source_lines=parsed.lines, path=str(path))
+    return story

@@ -1,0 +1,94 @@
+"""Writing models as canonical story text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import BinaryIO
+
+from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._vocabulary import BRIEF_SECTIONS, CARD_SECTIONS, FOOTER, STATS_FIELDS
+
+
+def format_number(value: float) -> str:
+    """The shortest decimal that reads back as ``value``, never in exponent form.
+
+    >>> format_number(12.0), format_number(5.1), format_number(1e16)
+    ('12', '5.1', '10000000000000000')
+    """
+    text = repr(value)
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def tag_line(items: Iterable[str]) -> str:
+    """Write tags as a tag line: ``A / B / C /``."""
+    return " / ".join(items) + " /"
+
+
+def _card_lines(card: StoryCard) -> list[str]:
+    out: list[str] = []
+    if card.rank is not None:
+        out.append(str(card.rank))
+    out.append(card.title)
+    if card.headline is not None:
+        out.append(card.headline)
+    if card.tags:
+        out.append(tag_line(card.tags))
+    if card.stats is not None:
+        out += ["", CARD_SECTIONS["stats"], ""]
+        stats = card.stats
+        for key, field in STATS_FIELDS.items():
+            value = getattr(stats, field)
+            if value is not None:
+                out += [key, format_number(value) if field == "virality" else str(value)]
+        for key, value in stats.other.items():
+            out += [key, value]
+    if card.breakdown is not None:
+        heading = CARD_SECTIONS["breakdown"]
+        if card.breakdown.count is not None:
+            heading = f"{heading} {card.breakdown.count}"
+        out += ["", heading, ""]
+        out += [f"  \u2022 {point}" for point in card.breakdown.points]
+    if card.keywords:
+        out += ["", CARD_SECTIONS["keywords"], "", tag_line(card.keywords)]
+    if card.further_learning:
+        out += ["", CARD_SECTIONS["further_learning"]]
+        for item in card.further_learning:
+            out += ["", item.question, "", item.answer]
+    if card.end_of_feed:
+        out += ["", FOOTER]
+    return out
+
+
+def _brief_lines(brief: StoryBrief) -> list[str]:
+    out: list[str] = []
+    for field, heading in BRIEF_SECTIONS.items():
+        text = getattr(brief, field)
+        if text is not None:
+            out += [heading, text]
+    return out
+
+
+def dumps(story: StoryCard | StoryBrief) -> str:
+    """Write a story as canonical text: LF line endings, one final newline.
+
+    >>> from storyfmt import StoryCard
+    >>> print(dumps(StoryCard(title="Japan Korea Summit", tags=["Nara, Japan"])), end="")
+    Japan Korea Summit
+    Nara, Japan /
+    """
+    lines = _card_lines(story) if isinstance(story, StoryCard) else _brief_lines(story)
+    return "\n".join(lines) + "\n"
+
+
+def dump(story: StoryCard | StoryBrief, target: str | os.PathLike[str] | BinaryIO) -> None:
+    """Write a story as canonical text to a file path or a binary file object."""
+    data = dumps(story).encode("utf-8")
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "wb") as handle:
+            handle.write(data)
+    else:
+        target.write(data)

@@ -1,0 +1,214 @@
+"""The public API, on the seed stories: what a user of the library sees."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SHARED_SEEDS
+
+import storyfmt
+from storyfmt import (
+    Duration,
+    FrozenDict,
+    Stats,
+    StoryBrief,
+    StoryCard,
+    StoryFormatError,
+)
+
+SEED_CARD = CORPUS / "valid" / "seed-card.txt"
+SEED_BRIEF = CORPUS / "valid" / "seed-brief.txt"
+
+
+@pytest.fixture(scope="module")
+def card() -> StoryCard:
+    story = storyfmt.load(SEED_CARD)
+    assert isinstance(story, StoryCard)
+    return story
+
+
+@pytest.fixture(scope="module")
+def brief() -> StoryBrief:
+    story = storyfmt.load(SEED_BRIEF)
+    assert isinstance(story, StoryBrief)
+    return story
+
+
+def test_corpus_seeds_are_the_shared_seeds() -> None:
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    assert SEED_CARD.read_bytes() == (SHARED_SEEDS / "card-japan-korea-summit.txt").read_bytes()
+    assert SEED_BRIEF.read_bytes() == (SHARED_SEEDS / "brief-japan-korea-summit.txt").read_bytes()
+
+
+def test_seed_card_fields(card: StoryCard) -> None:
+    assert card.kind == "card"
+    assert card.rank == 20
+    assert card.title == "Japan Korea Summit"
+    assert card.headline == "Japan and South Korea leaders enhance relations"
+    assert card.tags == ("Sanae Takaichi", "Lee Jae Myung", "Nara, Japan")
+    assert card.stats is not None
+    assert card.stats.status == "Active"
+    assert card.stats.virality == 5.1
+    assert card.stats.articles == 17
+    assert card.stats.political_leaning == "Neutral"
+    assert card.stats.duration == Duration(value=7, unit="hour")
+    assert card.stats.duration.to_timedelta() == timedelta(hours=7)
+    assert card.breakdown is not None
+    assert card.breakdown.count == 15
+    assert len(card.breakdown.points) == 6
+    assert card.breakdown.points[0].startswith("Japanese Prime Minister")
+    assert card.keywords == card.tags
+    assert len(card.further_learning) == 10
+    assert card.further_learning[0].question == (
+        "What are the key issues between Japan and S. Korea?"
+    )
+    assert card.end_of_feed is True
+
+
+def test_seed_brief_keeps_its_hard_line_break(brief: StoryBrief) -> None:
+    assert brief.whats_happening is not None
+    assert "in Takaichi's\nhometown of Nara" in brief.whats_happening
+    assert brief.whats_happening.count("\n") == 1
+    assert all(
+        text for text in (brief.why_its_important, brief.whats_next, brief.beyond_the_headlines)
+    )
+
+
+def test_dumps_gives_back_the_seed_text(card: StoryCard, brief: StoryBrief) -> None:
+    card_text = SEED_CARD.read_text("utf-8")
+    brief_text = SEED_BRIEF.read_text("utf-8")
+    assert storyfmt.dumps(card) == card_text + "\n"
+    assert storyfmt.dumps(brief) == brief_text.rstrip("\n") + "\n"
+
+
+def test_loads_str_and_bytes_agree(card: StoryCard) -> None:
+    data = SEED_CARD.read_bytes()
+    assert storyfmt.loads(data) == card
+    assert storyfmt.loads(data.decode("utf-8")) == card
+    assert storyfmt.loads(b"\xef\xbb\xbf" + data) == card
+
+
+def test_load_takes_paths_and_binary_files(card: StoryCard) -> None:
+    assert storyfmt.load(str(SEED_CARD)) == card
+    with SEED_CARD.open("rb") as handle:
+        assert storyfmt.load(handle) == card
+    with SEED_CARD.open(encoding="utf-8") as text_handle, pytest.raises(TypeError):
+        storyfmt.load(text_handle)  # type: ignore[arg-type]
+
+
+def test_load_error_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text("Title\n\nStory Stats\n\nVirality\nhigh\n", encoding="utf-8")
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.load(path)
+    assert str(raised.value).startswith(f"{path}:6:1: error[SF301]")
+
+
+def test_dump_writes_paths_and_binary_files(card: StoryCard, tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    storyfmt.dump(card, target)
+    assert target.read_text("utf-8") == storyfmt.dumps(card)
+    buffer = io.BytesIO()
+    storyfmt.dump(card, buffer)
+    assert buffer.getvalue() == storyfmt.dumps(card).encode("utf-8")
+
+
+def test_json_round_trip_and_shape(card: StoryCard, brief: StoryBrief) -> None:
+    for story in (card, brief):
+        text = storyfmt.to_json(story)
+        assert storyfmt.from_json(text) == story
+        assert storyfmt.from_json(text.encode("utf-8")) == story
+        assert next(iter(json.loads(text))) == "kind"
+    data = json.loads(storyfmt.to_json(card))
+    assert data["stats"]["duration"] == {"value": 7, "unit": "hour"}
+    assert data["stats"]["other"] == {}
+    assert "\u2019" in storyfmt.to_json(card)  # non-ASCII kept as is
+    assert "\n" not in storyfmt.to_json(card, indent=None)
+
+
+def test_kind_can_be_forced() -> None:
+    text = "What's Next?\nMore talks.\n"
+    assert isinstance(storyfmt.loads(text), StoryBrief)
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.loads(text, kind="card")
+    assert raised.value.diagnostics[0].code == "SF305"
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.loads("Title\n", kind="brief")
+    assert raised.value.diagnostics[0].code == "SF216"
+    with pytest.raises(ValueError, match="kind must be"):
+        storyfmt.loads("Title\n", kind="memo")  # type: ignore[arg-type]
+
+
+def test_models_are_frozen_and_hashable(card: StoryCard) -> None:
+    assert hash(card) == hash(storyfmt.loads(storyfmt.dumps(card)))
+    assert len({card, storyfmt.loads(storyfmt.dumps(card))}) == 1
+    with pytest.raises(ValueError, match="frozen"):
+        card.title = "Other"  # type: ignore[misc]
+
+
+def test_other_stats_keep_order_and_compare_by_it() -> None:
+    text = "T\n\nStory Stats\n\nRegion\nAsia\nSource\nWire\n"
+    stats = storyfmt.loads(text).stats  # type: ignore[union-attr]
+    assert stats is not None
+    assert list(stats.other.items()) == [("Region", "Asia"), ("Source", "Wire")]
+    assert stats.other == {"Region": "Asia", "Source": "Wire"}
+    assert stats.other != FrozenDict({"Source": "Wire", "Region": "Asia"})
+    assert hash(stats) == hash(Stats(other={"Region": "Asia", "Source": "Wire"}))
+    assert storyfmt.dumps(storyfmt.loads(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1, "second", timedelta(seconds=1)),
+        (2, "minute", timedelta(minutes=2)),
+        (7, "hour", timedelta(hours=7)),
+        (3, "day", timedelta(days=3)),
+        (2, "week", timedelta(weeks=2)),
+        (1, "month", timedelta(days=30)),
+        (2, "year", timedelta(days=730)),
+    ],
+)
+def test_duration_to_timedelta(value: int, unit: str, expected: timedelta) -> None:
+    assert Duration(value=value, unit=unit).to_timedelta() == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "unit", "written"),
+    [
+        ("1 hour", 1, "hour", "1 hour"),
+        ("1 hours", 1, "hour", "1 hour"),
+        ("0 hours", 0, "hour", "0 hours"),
+        ("7 hour", 7, "hour", "7 hours"),
+        ("30 minutes", 30, "minute", "30 minutes"),
+        ("007 days", 7, "day", "7 days"),
+    ],
+)
+def test_duration_reading_and_writing(line: str, value: int, unit: str, written: str) -> None:
+    card = storyfmt.loads(f"T\n\nStory Stats\n\nDuration\n{line}\n")
+    assert isinstance(card, StoryCard)
+    assert card.stats is not None
+    assert card.stats.duration == Duration(value=value, unit=unit)  # type: ignore[arg-type]
+    assert storyfmt.dumps(card).endswith(f"Duration\n{written}\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [("12", "12"), ("12.0", "12"), ("5.10", "5.1"), ("0.5", "0.5"), ("0", "0")],
+)
+def test_virality_is_written_in_shortest_form(line: str, written: str) -> None:
+    card = storyfmt.loads(f"T\n\nStory Stats\n\nVirality\n{line}\n")
+    assert storyfmt.dumps(card).endswith(f"Virality\n{written}\n")
+
+
+def test_public_names_are_documented() -> None:
+    for name in storyfmt.__all__:
+        if name.startswith("__"):
+            continue
+        obj = getattr(storyfmt, name)
+        assert getattr(obj, "__doc__", None), name

@@ -1,0 +1,80 @@
+"""The conformance corpus: valid stories with their JSON, invalid ones with their errors.
+
+``valid/NAME.txt`` must read as the JSON in ``NAME.json``, and write back as
+``NAME.out.txt`` when that exists (the canonical form) or else as itself.
+``invalid/NAME.txt`` must fail with the first error of ``NAME.expected.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+
+import storyfmt
+from storyfmt import StoryFormatError
+
+VALID = sorted((CORPUS / "valid").glob("*.txt"))
+VALID = [path for path in VALID if not path.name.endswith(".out.txt")]
+INVALID = sorted((CORPUS / "invalid").glob("*.txt"))
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [path.stem for path in paths]
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(VALID) >= 25
+    assert len(INVALID) >= 25
+
+
+@pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
+def test_valid_story_reads_as_its_json(path: Path) -> None:
+    story = storyfmt.load(path)
+    expected = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    assert json.loads(storyfmt.to_json(story)) == expected
+    assert storyfmt.from_json(path.with_suffix(".json").read_bytes()) == story
+
+
+@pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
+def test_valid_story_writes_its_canonical_text(path: Path) -> None:
+    story = storyfmt.load(path)
+    canonical = path.with_name(path.stem + ".out.txt")
+    expected = canonical.read_bytes() if canonical.exists() else path.read_bytes()
+    written = storyfmt.dumps(story)
+    assert written.encode("utf-8") == expected
+    assert storyfmt.loads(written) == story
+    assert storyfmt.dumps(storyfmt.loads(written)) == written
+
+
+@pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
+def test_valid_story_json_is_a_fixed_point(path: Path) -> None:
+    story = storyfmt.load(path)
+    text = storyfmt.to_json(story)
+    assert storyfmt.to_json(storyfmt.from_json(text)) == text
+
+
+@pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
+def test_valid_story_has_no_errors(path: Path) -> None:
+    found = storyfmt.validate(path.read_bytes())
+    assert [d for d in found if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("path", INVALID, ids=_ids(INVALID))
+def test_invalid_story_reports_its_first_error(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text("utf-8"))
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.load(path)
+    errors = raised.value.diagnostics
+    assert errors, "an error must carry diagnostics"
+    first = errors[0]
+    assert (first.line, first.code) == (expected["line"], expected["code"]), str(raised.value)
+    assert storyfmt.validate(path.read_bytes())[0].code == expected["code"]
+    for item in errors:
+        assert item.severity == "error"
+        assert item.line >= 1
+        assert item.column >= 1
+        assert "__ANON" not in item.message
+        assert "Token(" not in item.message

@@ -1,0 +1,125 @@
+"""Diagnostics: every problem located, explained in the format's words."""
+
+from __future__ import annotations
+
+import pytest
+
+import storyfmt
+from storyfmt import StoryFormatError
+from storyfmt._diagnostics import CODES
+
+CARD = "20\nTitle\n\nStory Stats\n\nStatus\nActive\nVirality\n{virality}\nArticles\n{articles}\n"
+
+
+def _errors(text: str | bytes) -> list[tuple[int, int, str]]:
+    return [(d.line, d.column, d.code) for d in storyfmt.validate(text) if d.severity == "error"]
+
+
+def test_virality_word_is_reported_on_its_line() -> None:
+    text = CARD.format(virality="high", articles="17")
+    found = storyfmt.validate(text)
+    assert [(d.line, d.column, d.code) for d in found] == [(9, 1, "SF301")]
+    assert str(found[0]) == "line 9: Virality must be a number, got 'high'"
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.loads(text)
+    assert raised.value.diagnostics == found
+    assert str(raised.value) == (
+        "<string>:9:1: error[SF301] Virality must be a number, got 'high'\n"
+        " 9 | high\n"
+        "   | ^^^^\n"
+        " = hint: write a decimal number such as 5.1 or 12"
+    )
+    assert isinstance(raised.value, ValueError)
+
+
+def test_independent_faults_are_all_reported_in_line_order() -> None:
+    text = CARD.format(virality="high", articles="17.5") + "Duration\n"
+    assert _errors(text) == [(9, 1, "SF301"), (11, 1, "SF302"), (12, 1, "SF207")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (1, 1, "SF104")),
+        ("\n \n\t\n", (1, 1, "SF104")),
+        ("Title\n\nStray\n", (3, 1, "SF201")),
+        ("Title\nHeadline\nMore\nMore\n", (3, 1, "SF203")),
+        ("T\n\nTop Keywords\n\nA /\n\nStory Stats\n\nStatus\nActive\n", (7, 1, "SF204")),
+        ("T\n\nTop Keywords\n\nA /\n\nTop Keywords\n\nB /\n", (7, 1, "SF205")),
+        ("T\n\nStory Stats\n\nThe Breakdown\n\n  - a\n", (3, 1, "SF206")),
+        ("T\n\nStory Stats\n\nStatus\n", (5, 1, "SF207")),
+        ("T\n\nStory Stats\n\nStatus\nA\nStatus\nB\n", (7, 1, "SF208")),
+        ("T\n\nStory Stats\n\nstatus\nActive\n", (5, 1, "SF209")),
+        ("T\n\nFurther Learning\n\nWhy?\n", (5, 1, "SF210")),
+        ("T\n\nFurther Learning\n\nWhy?\nReally?\n\nBecause.\n", (6, 1, "SF211")),
+        ("T\n\nTop Keywords\n\nA /\nB /\n", (6, 1, "SF212")),
+        ("T\n\nTop Keywords\n\nA / B\n", (5, 1, "SF213")),
+        ("T\n\nTop Keywords\n\nA /  / B /\n", (5, 5, "SF214")),
+        ("T\n\nYou're all caught up\nMore\n", (4, 1, "SF215")),
+        ("T\n\nThe Breakdown\n\n  - a\nnot a bullet\n", (6, 1, "SF201")),
+        ("T\n\nStory Stats\n\nDuration\n7 hrs\n", (6, 1, "SF303")),
+        ("T\n\nStory Stats\n\nArticles\n99999999999999999999\n", (6, 1, "SF304")),
+        ("20\n", (1, 1, "SF305")),
+        ("Story Stats\n\nStatus\nActive\n", (1, 1, "SF202")),
+        (b"Ti\xfftle\n", (1, 3, "SF101")),
+        ("Ti\x00tle\n", (1, 3, "SF102")),
+        ("Title\n\ufeffHeadline\n", (2, 1, "SF103")),
+        ("Title\nHead\nTag \ud800 /\n", (3, 5, "SF102")),
+    ],
+)
+def test_first_error_is_located(text: str | bytes, expected: tuple[int, int, str]) -> None:
+    assert _errors(text)[0] == expected
+
+
+def test_tag_errors_point_at_the_tag() -> None:
+    found = _errors("T\n\nTop Keywords\n\n  Alpha / Beta / x /  /\n")
+    assert found == [(5, 22, "SF214")]
+
+
+def test_warnings_do_not_stop_loading() -> None:
+    text = (
+        "T\nA / B /\n\nStory Stats\n\nStatus\nPending\nPolitical leaning\nFar\n\n"
+        "The Breakdown 1\n\n  - a\n  - b\n\nTop Keywords\n\nC /\n\n"
+        "Further Learning\n\nNot a question\n\nAnswer.\n"
+    )
+    assert [d.code for d in storyfmt.validate(text)] == [
+        "SF501",
+        "SF502",
+        "SF504",
+        "SF505",
+        "SF503",
+    ]
+    assert all(d.severity == "warning" for d in storyfmt.validate(text))
+    storyfmt.loads(text)
+
+
+def test_every_code_is_catalogued_once_with_a_severity() -> None:
+    assert len(CODES) == len({entry.name for entry in CODES.values()})
+    for code, entry in CODES.items():
+        assert entry.code == code
+        assert entry.severity in ("error", "warning")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"kind": "card"}', '{"kind": "memo", "title": "x"}', "{", '{"kind": "card", "title": 1}'],
+)
+def test_bad_json_raises_story_format_error(text: str) -> None:
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.from_json(text)
+    for item in raised.value.diagnostics:
+        assert item.code.startswith("SF")
+        assert "Input should" not in item.message
+
+
+def test_json_syntax_error_has_its_position() -> None:
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.from_json('{\n  "kind": "card",\n  "title": \n}')
+    first = raised.value.diagnostics[0]
+    assert (first.line, first.code) == (4, "SF401")
+
+
+def test_json_unknown_key_is_named() -> None:
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.from_json('{"kind": "card", "title": "T", "subtitle": "x"}')
+    assert "'subtitle'" in raised.value.diagnostics[0].message

@@ -1,0 +1,65 @@
+"""The built wheel, installed into a fresh virtual environment, reads both seeds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str | Path, cwd: Path | None = None) -> str:
+    result = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    _run(sys.executable, "-m", "build", "--wheel", "--outdir", out, ROOT)
+    (built,) = out.glob("storyfmt-*.whl")
+    return built
+
+
+def test_wheel_ships_grammar_and_type_marker(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "storyfmt/grammar/story.lark" in names
+    assert "storyfmt/py.typed" in names
+    assert not [name for name in names if name.startswith(("tests/", "grammar/"))]
+
+
+def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    _run(python, "-m", "pip", "install", "--quiet", wheel)
+    script = (
+        "import sys, storyfmt\n"
+        "card = storyfmt.load(sys.argv[1]); brief = storyfmt.load(sys.argv[2])\n"
+        "assert 'site-packages' in storyfmt.__file__, storyfmt.__file__\n"
+        "print(card.kind, card.rank, len(card.further_learning), brief.kind)\n"
+    )
+    out = _run(
+        python,
+        "-c",
+        script,
+        CORPUS / "valid" / "seed-card.txt",
+        CORPUS / "valid" / "seed-brief.txt",
+        cwd=tmp_path,
+    )
+    assert out.split() == ["card", "20", "10", "brief"]
