@@ -123,3 +123,56 @@ def test_json_unknown_key_is_named() -> None:
     with pytest.raises(StoryFormatError) as raised:
         storyfmt.from_json('{"kind": "card", "title": "T", "subtitle": "x"}')
     assert "'subtitle'" in raised.value.diagnostics[0].message
+
+
+def test_repeated_items_are_warned_at_the_repeat() -> None:
+    text = (
+        "T\nA / B / A /\n\nThe Breakdown\n\n  - a\n  - a\n\nTop Keywords\n\nA / B / A /\n\n"
+        "Further Learning\n\nQ?\n\nOne.\n\nQ?\n\nTwo.\n"
+    )
+    found = storyfmt.validate(text)
+    assert [(d.line, d.column, d.code) for d in found] == [
+        (2, 9, "SF506"),
+        (7, 5, "SF507"),
+        (11, 9, "SF506"),
+        (19, 1, "SF508"),
+    ]
+    assert [d.message for d in found] == [
+        "the tag 'A' is given twice (first at column 1)",
+        "the point 'a' is given twice (first on line 6)",
+        "the keyword 'A' is given twice (first at column 1)",
+        "the question 'Q?' is given twice (first on line 15)",
+    ]
+    storyfmt.loads(text)
+
+
+def test_no_warning_echoes_an_error_on_the_same_line() -> None:
+    found = storyfmt.validate(b"T\n\nStory Stats\n\nStatus\nAc\xfftive\n")
+    assert [(d.line, d.code) for d in found] == [(6, "SF101")]
+
+
+def test_long_lines_are_shown_around_the_column() -> None:
+    line = "  " + "x" * 150_000 + "tail"
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.loads("Title\n" + line + "\n")
+    shown = str(raised.value).splitlines()
+    assert shown[0] == (
+        "<string>:2:100003: error[SF105] the line holds 150,004 characters;"
+        " a story line may hold at most 100,000"
+    )
+    source, caret = shown[1], shown[2]
+    assert len(source) < 120
+    assert source.startswith(" 2 | \u2026x")
+    assert source.endswith("x\u2026")
+    assert caret.index("^") == len(" 2 | \u2026") + 25  # a quarter of the excerpt before it
+    assert len(str(raised.value)) < 500
+
+
+def test_the_model_refuses_lines_the_reader_would_refuse() -> None:
+    with pytest.raises(ValueError, match="100,000"):
+        storyfmt.StoryCard(title="x" * 100_001)
+    with pytest.raises(ValueError, match="100,000"):
+        storyfmt.StoryCard(title="T", tags=("x" * 60_000, "y" * 40_000))
+    storyfmt.StoryCard(title="T", tags=("x" * 60_000, "y" * 39_995))
+    with pytest.raises(ValueError, match="99,998"):
+        storyfmt.Breakdown(points=("x" * 99_999,))

@@ -10,8 +10,11 @@ import pytest
 
 import storyfmt
 
+# Every module but __main__, which runs the command when imported.
 MODULES = ["storyfmt"] + [
-    f"storyfmt.{info.name}" for info in pkgutil.iter_modules(storyfmt.__path__)
+    f"storyfmt.{info.name}"
+    for info in pkgutil.iter_modules(storyfmt.__path__)
+    if info.name != "__main__"
 ]
 
 

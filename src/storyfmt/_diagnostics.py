@@ -24,11 +24,20 @@ def _catalogue(*codes: Code) -> dict[str, Code]:
 
 
 CODES: dict[str, Code] = _catalogue(
+    Code(
+        "SF100",
+        "too-many-errors",
+        "error",
+        "more errors than are worth listing; the rest are counted",
+    ),
     # Encoding and characters
     Code("SF101", "invalid-utf8", "error", "the file is not valid UTF-8"),
     Code("SF102", "forbidden-character", "error", "a control character or lone surrogate"),
     Code("SF103", "misplaced-bom", "error", "a byte-order mark after the start of the file"),
     Code("SF104", "no-story", "error", "the file is empty or holds only blank lines"),
+    Code(
+        "SF105", "line-too-long", "error", "a line longer than any story text (100,000 characters)"
+    ),
     # Structure
     Code("SF201", "unexpected-line", "error", "a line where the format allows none"),
     Code("SF202", "missing-title", "error", "a card without a title"),
@@ -61,6 +70,9 @@ CODES: dict[str, Code] = _catalogue(
     Code("SF503", "question-mark", "warning", "a question that does not end with '?'"),
     Code("SF504", "breakdown-count", "warning", "a Breakdown count smaller than its points"),
     Code("SF505", "keywords-differ", "warning", "Top Keywords that differ from the header tags"),
+    Code("SF506", "duplicate-tag", "warning", "the same item twice in one tag line"),
+    Code("SF507", "duplicate-point", "warning", "the same Breakdown point twice"),
+    Code("SF508", "duplicate-question", "warning", "the same Further Learning question twice"),
 )
 
 
@@ -111,6 +123,31 @@ def diagnostic(
     )
 
 
+MAX_ERRORS = 10
+"""How many errors are listed for one story before the rest are only counted."""
+
+
+def cap(errors: list[Diagnostic]) -> list[Diagnostic]:
+    """Keep the first ``MAX_ERRORS`` errors (in line order) and count the rest.
+
+    Past that many, later errors are mostly consequences of earlier ones; one
+    ``SF100`` diagnostic at the first suppressed error says how many there were.
+    """
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    first = errors[MAX_ERRORS]
+    more = len(errors) - MAX_ERRORS
+    return [
+        *errors[:MAX_ERRORS],
+        diagnostic(
+            "SF100",
+            first.line,
+            first.column,
+            f"{more} more error{'s' if more > 1 else ''} not shown; fix the ones above first",
+        ),
+    ]
+
+
 def quote(text: str, limit: int = 60) -> str:
     """Quote a piece of the user's text for a message, shortened if long."""
     if len(text) > limit:
@@ -118,27 +155,67 @@ def quote(text: str, limit: int = 60) -> str:
     return "'" + text + "'"
 
 
+_EXCERPT = 100
+
+
+def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """Cut a long source line down to the part around ``start:end`` (0-based).
+
+    Returns the text to show and the span to underline within it.
+    """
+    line = line.replace("\t", " ")
+    if len(line) <= _EXCERPT:
+        return line, start, min(end, max(len(line), start + 1))
+    first = max(0, min(start - _EXCERPT // 4, len(line) - _EXCERPT))
+    shown = line[first : first + _EXCERPT]
+    prefix = "\u2026" if first else ""
+    suffix = "\u2026" if first + _EXCERPT < len(line) else ""
+    start = start - first + len(prefix)
+    end = min(end - first, _EXCERPT) + len(prefix)
+    return prefix + shown + suffix, start, max(end, start + 1)
+
+
+_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "bold": "\x1b[1m", "dim": "\x1b[2m"}
+_RESET = "\x1b[0m"
+
+
 def render(
     item: Diagnostic,
     source_lines: Sequence[str] | None = None,
     path: str = "<string>",
+    *,
+    color: bool = False,
 ) -> str:
     """Render a diagnostic like a compiler does.
 
     The first line is ``path:line:col: severity[CODE] message``; when the source
     lines are given, the offending line follows with a caret under the column,
-    then the hint, if any.
+    then the hint, if any. ``color`` adds ANSI colours for a terminal.
+
+    >>> print(render(Diagnostic(2, 1, "SF301", "error", "Virality must be a number"),
+    ...              ["Virality", "high"], "card.txt"))
+    card.txt:2:1: error[SF301] Virality must be a number
+     2 | high
+       | ^
     """
-    head = f"{path}:{item.line}:{item.column}: {item.severity}[{item.code}] {item.message}"
-    out = [head]
+
+    def paint(text: str, style: str) -> str:
+        return f"{_COLORS[style]}{text}{_RESET}" if color else text
+
+    where = paint(f"{path}:{item.line}:{item.column}:", "bold")
+    out = [f"{where} {paint(f'{item.severity}[{item.code}]', item.severity)} {item.message}"]
     if source_lines is not None and 0 < item.line <= len(source_lines):
-        text = source_lines[item.line - 1].replace("\t", " ")
-        gutter = str(item.line)
-        width = 1
+        start = item.column - 1
+        end = start + 1
         if item.end_column is not None and item.end_line == item.line:
-            width = max(1, item.end_column - item.column)
-        out.append(f" {gutter} | {text}")
-        out.append(f" {' ' * len(gutter)} | {' ' * (item.column - 1)}{'^' * width}")
+            end = max(end, item.end_column - 1)
+        text, start, end = _excerpt(source_lines[item.line - 1], start, end)
+        gutter = str(item.line)
+        bar = paint("|", "dim")
+        out.append(f" {paint(gutter, 'dim')} {bar} {text}")
+        out.append(
+            f" {' ' * len(gutter)} {bar} {' ' * start}{paint('^' * (end - start), item.severity)}"
+        )
     if item.hint:
         out.append(f" = hint: {item.hint}")
     return "\n".join(out)

@@ -23,6 +23,7 @@ from storyfmt._vocabulary import (
     BRIEF_SECTIONS,
     CARD_SECTIONS,
     FOOTER,
+    MAX_LINE,
 )
 
 Kind = Literal["card", "brief"]
@@ -104,7 +105,7 @@ def decode(data: bytes) -> str:
     """Decode UTF-8 bytes, dropping a leading byte-order mark.
 
     Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``),
-    so that :func:`check_characters` can report each one with its line.
+    so that :func:`check_lines` can report each one with its line.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -120,14 +121,28 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def check_characters(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
-    """Report characters no story may hold, and replace them in ``lines``.
+def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
+    """Report over-long lines and characters no story may hold.
 
-    Each bad character becomes U+FFFD so that parsing can go on and report
-    the file's other problems without repeating this one.
+    A line's length is counted without its leading and trailing whitespace.
+
+    Each bad character is replaced in ``lines`` by U+FFFD so that parsing can
+    go on and report the file's other problems without repeating this one.
     """
     found: list[Diagnostic] = []
     for index, line in enumerate(lines):
+        if len(line) > MAX_LINE and len(text := line.strip(" \t")) > MAX_LINE:
+            start = line.index(text[0])
+            found.append(
+                diagnostic(
+                    "SF105",
+                    index + 1,
+                    start + MAX_LINE + 1,
+                    f"the line holds {len(text):,} characters; a story line may hold"
+                    f" at most {MAX_LINE:,}",
+                    hint="a line this long is usually a file that is not a story",
+                )
+            )
         if _FORBIDDEN.search(line) is None:
             continue
         for match in _FORBIDDEN.finditer(line):

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     TypeAdapter,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -26,6 +27,7 @@ from storyfmt._vocabulary import (
     BRIEF_HEADINGS,
     CARD_HEADINGS,
     MAX_INT,
+    MAX_LINE,
     STATS_FIELDS,
     STATS_KEYS_FOLDED,
     is_card_heading,
@@ -65,6 +67,8 @@ def _check_line(value: str) -> str:
         raise _fail("SF102", f"contains the character U+{ord(char):04X}, which is not allowed")
     if value[0] in " \t" or value[-1] in " \t":
         raise _fail("SF305", "must not start or end with whitespace")
+    if len(value) > MAX_LINE:
+        raise _fail("SF105", f"must be at most {MAX_LINE:,} characters long")
     return value
 
 
@@ -98,6 +102,21 @@ def _check_tag(value: str) -> str:
     if value.endswith(" /"):
         raise _fail("SF305", "must not end with ' /' (it ends the tag line)")
     return value
+
+
+def _check_point(value: str) -> str:
+    _check_line(value)
+    if len(value) > MAX_LINE - 2:
+        # A point is written after a two-character bullet: "• text".
+        raise _fail("SF105", f"must be at most {MAX_LINE - 2:,} characters long")
+    return value
+
+
+def _check_tag_line(tags: tuple[str, ...]) -> tuple[str, ...]:
+    # The tag line is "A / B /": the items, three characters between two, two after.
+    if sum(len(tag) + 3 for tag in tags) - 1 > MAX_LINE:
+        raise _fail("SF105", f"must fit on a line of at most {MAX_LINE:,} characters")
+    return tags
 
 
 def _check_lines(value: str, *, paragraphs: bool, reserved: frozenset[str]) -> str:
@@ -148,14 +167,64 @@ def _no_negative_zero(value: float) -> float:
 
 
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
-Line = Annotated[str, AfterValidator(_check_line)]
-CardLine = Annotated[str, AfterValidator(_check_card_line)]
-Title = Annotated[str, AfterValidator(_check_title)]
-Headline = Annotated[str, AfterValidator(_check_headline)]
-Tag = Annotated[str, AfterValidator(_check_tag)]
-Answer = Annotated[str, AfterValidator(_check_answer)]
-BriefText = Annotated[str, AfterValidator(_check_brief_text)]
-OtherKey = Annotated[str, AfterValidator(_check_other_key)]
+# JSON Schema of the text fields, for tools outside Python: the same rules as
+# the checks above, as far as patterns can say them (ECMA-262 syntax).
+_EDGE = r"[^\u0000-\u0020\u007f-\u009f\ufeff]"
+_INNER = r"[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufeff]"
+_ONE_LINE = f"{_EDGE}(?:{_INNER}*{_EDGE})?"
+_HEADING_LIKE = {"pattern": r"^The Breakdown(?:[ \t]+[0-9]+)?$"}
+
+
+def _text_schema(
+    pattern: str, *, max_length: int | None = MAX_LINE, never: list[dict[str, Any]] | None = None
+) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": f"^{pattern}$"}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    if never:
+        schema["not"] = {"anyOf": never}
+    return WithJsonSchema(schema)
+
+
+_NOT_CARD_HEADING = [{"enum": sorted(CARD_HEADINGS)}, _HEADING_LIKE]
+
+Line = Annotated[str, AfterValidator(_check_line), _text_schema(_ONE_LINE)]
+CardLine = Annotated[
+    str, AfterValidator(_check_card_line), _text_schema(_ONE_LINE, never=_NOT_CARD_HEADING)
+]
+Title = Annotated[
+    str,
+    AfterValidator(_check_title),
+    _text_schema(
+        _ONE_LINE,
+        never=[*_NOT_CARD_HEADING, {"enum": sorted(BRIEF_HEADINGS)}, {"pattern": "^[0-9]+$"}],
+    ),
+]
+Headline = Annotated[
+    str,
+    AfterValidator(_check_headline),
+    _text_schema(_ONE_LINE, never=[*_NOT_CARD_HEADING, {"pattern": " /$"}]),
+]
+Tag = Annotated[
+    str, AfterValidator(_check_tag), _text_schema(_ONE_LINE, never=[{"pattern": " / | /$"}])
+]
+Tags = Annotated[tuple[Tag, ...], AfterValidator(_check_tag_line)]
+Point = Annotated[
+    str, AfterValidator(_check_point), _text_schema(_ONE_LINE, max_length=MAX_LINE - 2)
+]
+Answer = Annotated[
+    str,
+    AfterValidator(_check_answer),
+    _text_schema(f"{_ONE_LINE}(?:\\n{_ONE_LINE})*", max_length=None),
+]
+BriefText = Annotated[
+    str,
+    AfterValidator(_check_brief_text),
+    _text_schema(f"{_ONE_LINE}(?:\\n\\n?{_ONE_LINE})*", max_length=None),
+]
+OtherKey = Annotated[
+    str, AfterValidator(_check_other_key), _text_schema(_ONE_LINE, never=_NOT_CARD_HEADING)
+]
 Virality = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_no_negative_zero)]
 
 DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
@@ -215,11 +284,12 @@ class FrozenDict(Mapping[str, str]):
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        items = handler.generate_schema(dict[OtherKey, CardLine])
         return core_schema.no_info_after_validator_function(
             cls,
-            handler.generate_schema(dict[OtherKey, CardLine]),
+            items,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                dict, return_schema=core_schema.dict_schema()
+                dict, return_schema=items
             ),
         )
 
@@ -282,7 +352,7 @@ class Breakdown(_Model):
     """
 
     count: Count | None = None
-    points: Annotated[tuple[Line, ...], Field(min_length=1)]
+    points: Annotated[tuple[Point, ...], Field(min_length=1)]
 
 
 class QuestionAnswer(_Model):
@@ -302,10 +372,10 @@ class StoryCard(_Model):
     rank: Count | None = None
     title: Title
     headline: Headline | None = None
-    tags: tuple[Tag, ...] = ()
+    tags: Tags = ()
     stats: Stats | None = None
     breakdown: Breakdown | None = None
-    keywords: tuple[Tag, ...] = ()
+    keywords: Tags = ()
     further_learning: tuple[QuestionAnswer, ...] = ()
     end_of_feed: bool = False
 

@@ -25,7 +25,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
+from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
 from storyfmt._lexer import (
     BLANK,
     BULLET,
@@ -34,7 +34,7 @@ from storyfmt._lexer import (
     LineLexer,
     Token,
     TokenStream,
-    check_characters,
+    check_lines,
     decode,
     detect_kind,
     split_lines,
@@ -523,7 +523,10 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
     tokens = tokenize(lines, kind)
     problems: list[Diagnostic] = []
     if not tokens:
-        problems.append(diagnostic("SF104", 1, 1, "the file holds no story (it is empty)"))
+        count = len(lines) - (lines[-1] == "")
+        plural = "s" if count > 1 else ""
+        what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
+        problems.append(diagnostic("SF104", 1, 1, f"the file holds no story: {what}"))
         return Parsed(kind, {}, {}, problems, lines)
     stream = TokenStream(tokens)
 
@@ -677,7 +680,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     try:
         story = model_type.model_validate(parsed.fields)
     except ValidationError as invalid:
-        reported = {(p.line, p.column) for p in problems}
+        reported = {p.line for p in problems}
         for error in invalid.errors(include_url=False, include_context=False):
             loc = tuple(error["loc"])
             if loc == ("title",) and error["type"] == "missing":
@@ -688,14 +691,13 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
                 continue  # a whole-story check that earlier problems explain
             if error["type"] == "SF206" and problems:
                 continue  # emptiness caused by a value reported already
-            if (line, column) in reported:
-                continue
+            if line in reported:
+                continue  # the line's problem is reported already
             code, message = explain(error, label, "SF305")
             problems.append(diagnostic(code, line, column, message, end_column=end))
         story = None
     if problems:
-        problems.sort(key=lambda p: (p.line, p.column))
-        return None, problems
+        return None, cap(sorted(problems, key=lambda p: (p.line, p.column)))
     return story, problems
 
 
@@ -707,7 +709,7 @@ def parse_text(
         raise ValueError(f"kind must be 'card', 'brief' or None, not {kind!r}")
     from_bytes = isinstance(source, bytes)
     lines = split_lines(decode(source) if isinstance(source, bytes) else source)
-    character_problems = check_characters(lines, from_bytes=from_bytes)
+    character_problems = check_lines(lines, from_bytes=from_bytes)
     parsed = parse_lines(lines, kind)
     parsed.problems[:0] = character_problems
     story, problems = build(parsed)

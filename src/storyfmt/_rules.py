@@ -3,7 +3,7 @@ and ``validate``, which reports every error and warning of a story."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from storyfmt._diagnostics import Diagnostic, diagnostic, quote
@@ -15,6 +15,29 @@ from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
 def _warn(code: str, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
     line, column, end = span if span is not None else (1, 1, None)
     return diagnostic(code, line, column, message, end_column=end, hint=hint)
+
+
+def _repeats(
+    code: str, noun: str, items: Iterable[tuple[str, Path_]], spans: Mapping[Path_, Span]
+) -> list[Diagnostic]:
+    """A warning at each item equal to an earlier one; ``items`` pairs each with its path."""
+    found: list[Diagnostic] = []
+    first: dict[str, Span | None] = {}
+    for item, path in items:
+        span = spans.get(path)
+        if item not in first:
+            first[item] = span
+            continue
+        earlier = first[item]
+        where = ""
+        if earlier is not None and span is not None:
+            where = (
+                f" (first at column {earlier.column})"
+                if earlier.line == span.line
+                else f" (first on line {earlier.line})"
+            )
+        found.append(_warn(code, span, f"{noun} {quote(item)} is given twice{where}"))
+    return found
 
 
 def check_rules(fields: Mapping[str, Any], spans: Mapping[Path_, Span]) -> list[Diagnostic]:
@@ -44,8 +67,29 @@ def check_rules(fields: Mapping[str, Any], spans: Mapping[Path_, Span]) -> list[
                     f"the question {quote(item['question'])} does not end with '?'",
                 )
             )
+    found += _repeats(
+        "SF508",
+        "the question",
+        (
+            (item["question"], ("further_learning", index, "question"))
+            for index, item in enumerate(fields.get("further_learning") or ())
+        ),
+        spans,
+    )
     breakdown = fields.get("breakdown") or {}
-    count, points = breakdown.get("count"), breakdown.get("points") or ()
+    points = breakdown.get("points") or ()
+    found += _repeats(
+        "SF507",
+        "the point",
+        ((point, ("breakdown", "points", index)) for index, point in enumerate(points)),
+        spans,
+    )
+    for field, noun in (("tags", "the tag"), ("keywords", "the keyword")):
+        items = fields.get(field) or ()
+        found += _repeats(
+            "SF506", noun, ((item, (field, index)) for index, item in enumerate(items)), spans
+        )
+    count = breakdown.get("count")
     if count is not None and count < len(points):
         found.append(
             _warn(
@@ -79,6 +123,9 @@ def validate(source: str | bytes, *, kind: Kind | None = None) -> list[Diagnosti
     ['SF501']
     """
     _, parsed = parse_text(source, kind)
-    found = parsed.problems + check_rules(parsed.fields, parsed.spans)
+    # A warning about a value on a line with an error would only echo the error.
+    faulty = {item.line for item in parsed.problems}
+    warnings = check_rules(parsed.fields, parsed.spans)
+    found = parsed.problems + [item for item in warnings if item.line not in faulty]
     found.sort(key=lambda item: (item.line, item.column))
     return found

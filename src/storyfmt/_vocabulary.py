@@ -7,6 +7,9 @@ import re
 MAX_INT = 2**53 - 1
 """The largest integer a story may hold: the largest every JSON reader keeps exactly."""
 
+MAX_LINE = 100_000
+"""The longest line, in characters, a story may hold."""
+
 STATS_HEADING = "Story Stats"
 BREAKDOWN_HEADING = "The Breakdown"
 KEYWORDS_HEADING = "Top Keywords"

@@ -36,11 +36,13 @@ from storyfmt._models import (
     Headline,
     Line,
     OtherKey,
+    Point,
     QuestionAnswer,
     Stats,
     StoryBrief,
     StoryCard,
     Tag,
+    Tags,
     Title,
     Virality,
 )
@@ -50,6 +52,7 @@ from storyfmt._vocabulary import (
     KNOWN_LEANINGS,
     KNOWN_STATUS,
     MAX_INT,
+    MAX_LINE,
     STATS_FIELDS,
 )
 from storyfmt._writer import dumps
@@ -93,6 +96,8 @@ _TRICKY = [
     "x" * 300,
 ]
 
+_LONG = st.integers(MAX_LINE - 4, MAX_LINE + 1).map(lambda length: "\u00e9" * length)
+
 _CHARACTERS = st.characters(
     codec="utf-8",
     exclude_categories=("Cc", "Cs"),
@@ -125,7 +130,9 @@ def lines(annotated: Any = Line) -> st.SearchStrategy[str]:
             lambda text: text.strip(" \t")
         ),
     )
-    return candidates.filter(_valid(annotated))
+    # One line in twenty is near the longest a story may hold, on either side.
+    mixed = st.integers(0, 19).flatmap(lambda pick: _LONG if pick == 0 else candidates)
+    return mixed.filter(_valid(annotated))
 
 
 def _counts() -> st.SearchStrategy[int]:
@@ -169,7 +176,7 @@ def _stats(draw: st.DrawFn) -> Stats:
 
 
 def _tags() -> st.SearchStrategy[tuple[str, ...]]:
-    return st.lists(lines(Tag), max_size=4).map(tuple)
+    return st.lists(lines(Tag), max_size=4).map(tuple).filter(_valid(Tags))
 
 
 @st.composite
@@ -187,7 +194,7 @@ def cards(draw: st.DrawFn) -> StoryCard:
             | st.builds(
                 Breakdown,
                 count=st.none() | _counts(),
-                points=st.lists(lines(Line), min_size=1, max_size=5),
+                points=st.lists(lines(Point), min_size=1, max_size=5),
             )
         ),
         keywords=draw(st.just(tags) | _tags()),
