@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from html import escape
+
 from hypothesis import given
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 import storyfmt
 from storyfmt import StoryBrief, StoryCard
@@ -47,3 +51,28 @@ def test_brief_sections_keep_paragraphs(brief: StoryBrief) -> None:
         text = getattr(brief, name)
         if text is not None:
             assert "\n\n\n" not in text
+
+
+@given(stories())
+def test_yaml_round_trip(story: StoryCard | StoryBrief) -> None:
+    text = storyfmt.to_yaml(story)
+    assert storyfmt.from_yaml(text) == story
+    assert storyfmt.to_yaml(storyfmt.from_yaml(text)) == text
+
+
+_SCHEMA = Draft202012Validator(storyfmt.json_schema())
+
+
+@given(stories())
+def test_json_schema_accepts_every_valid_story(story: StoryCard | StoryBrief) -> None:
+    _SCHEMA.validate(json.loads(storyfmt.to_json(story)))
+
+
+@given(stories())
+def test_html_and_markdown_show_all_text_escaped(story: StoryCard | StoryBrief) -> None:
+    html = storyfmt.to_html(story)
+    assert html.count("<script") == 0
+    markdown = storyfmt.to_markdown(story)
+    assert markdown.endswith("\n")
+    if isinstance(story, StoryCard):
+        assert escape(story.title) in html

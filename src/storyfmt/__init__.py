@@ -25,8 +25,9 @@ from storyfmt._models import (
     StoryCard,
 )
 from storyfmt._parser import load, loads
+from storyfmt._render import to_html, to_markdown
 from storyfmt._rules import validate
-from storyfmt._serialize import from_json, to_json
+from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
 from storyfmt._writer import dump, dumps
 
 __version__ = "0.1.0"
@@ -47,8 +48,13 @@ __all__ = [
     "dump",
     "dumps",
     "from_json",
+    "from_yaml",
+    "json_schema",
     "load",
     "loads",
+    "to_html",
     "to_json",
+    "to_markdown",
+    "to_yaml",
     "validate",
 ]

@@ -1,15 +1,23 @@
-"""The JSON form of stories: writing it, and reading it back through the models."""
+"""The JSON and YAML forms of stories: writing them, reading them back through
+the models, and the JSON Schema of the JSON form."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
 from storyfmt._models import STORY_ADAPTER, StoryBrief, StoryCard
 from storyfmt._parser import explain
+
+if TYPE_CHECKING:
+    import yaml
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
 
@@ -65,3 +73,101 @@ def from_json(text: str | bytes) -> StoryCard | StoryBrief:
         return STORY_ADAPTER.validate_json(text, strict=True)
     except ValidationError as invalid:
         raise StoryFormatError(json_problems(invalid)) from None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON form of a story.
+
+    It is generated from the models, with the text rules written as patterns, so
+    that tools outside Python can check JSON stories. The models remain the
+    reference: a few rules (such as the length of a whole tag line) are beyond a
+    schema.
+
+    >>> json_schema()["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    """
+    schema = STORY_ADAPTER.json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Story",
+        "description": "A story card or a story brief, in the JSON form written by storyfmt.",
+        **schema,
+    }
+
+
+def _require_yaml() -> None:
+    if importlib.util.find_spec("yaml") is None:
+        raise ImportError("YAML support needs PyYAML: pip install 'storyfmt[yaml]'")
+
+
+@lru_cache(maxsize=1)
+def _yaml_dumper() -> type[yaml.SafeDumper]:
+    import yaml  # noqa: PLC0415 - an optional dependency, loaded on first use
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: faster
+
+    class Dumper(base):  # type: ignore[valid-type, misc]
+        """Writes multi-line text as literal blocks, which read best."""
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
+
+
+def to_yaml(story: StoryCard | StoryBrief) -> str:
+    """Write a story as YAML: the JSON form's fields, multi-line text as literal blocks.
+
+    Needs the ``yaml`` extra (PyYAML).
+
+    Raises:
+        ImportError: PyYAML is not installed.
+
+    >>> from storyfmt import StoryBrief
+    >>> print(to_yaml(StoryBrief(whats_next="Talks.\\nMore talks.")), end="")
+    kind: brief
+    whats_happening: null
+    why_its_important: null
+    whats_next: |-
+      Talks.
+      More talks.
+    beyond_the_headlines: null
+    """
+    _require_yaml()
+    import yaml  # noqa: PLC0415
+
+    data = story.model_dump(mode="json")
+    return yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=88)
+
+
+def from_yaml(text: str | bytes) -> StoryCard | StoryBrief:
+    """Read a story from YAML, validated exactly as its JSON form would be.
+
+    YAML is read with PyYAML's safe loader (no Python objects); it needs the
+    ``yaml`` extra.
+
+    Raises:
+        StoryFormatError: the YAML does not parse or does not describe a valid story.
+        ImportError: PyYAML is not installed.
+    """
+    _require_yaml()
+    import yaml  # noqa: PLC0415
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        reason = error.problem or error.context or "not valid YAML"
+        problem = diagnostic("SF401", line, column, f"invalid YAML: {reason}")
+        raise StoryFormatError([problem]) from None
+    except yaml.YAMLError as error:
+        raise StoryFormatError([diagnostic("SF401", 1, 1, f"invalid YAML: {error}")]) from None
+    try:
+        as_json = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        message = f"a YAML value that JSON cannot hold: {error}"
+        raise StoryFormatError([diagnostic("SF402", 1, 1, message)]) from None
+    return from_json(as_json)

@@ -1,0 +1,196 @@
+"""Configuration of the ``storyfmt`` command: ``[tool.storyfmt]`` or ``storyfmt.toml``."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from storyfmt._diagnostics import CODES, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_INCLUDE = ("*.story", "*.txt")
+"""File names checked when a directory is given."""
+
+# Folders never searched for stories: version control, environments, caches.
+SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        "node_modules",
+        "site-packages",
+        "build",
+        "dist",
+    }
+)
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of ``storyfmt check``; command-line options override them."""
+
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    strict: bool = False
+    path: Path | None = None
+
+    def with_options(self, **options: Any) -> Config:
+        """This configuration with the options that were given (not None) applied."""
+        given = {name: value for name, value in options.items() if value is not None}
+        return replace(self, **given)
+
+    def wants(self, code: str) -> bool:
+        """Tell whether a warning code is reported (errors always are)."""
+        if CODES[code].severity == "error":
+            return True
+        selected = not self.select or any(code.startswith(s) for s in self.select)
+        return selected and not any(code.startswith(i) for i in self.ignore)
+
+    def severity_of(self, code: str) -> Severity:
+        """The severity a code is reported with: the catalogue's, unless configured."""
+        return self.severity.get(code, CODES[code].severity)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line of ``key = ...`` in TOML text (1 when it cannot be found)."""
+    match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[str, ...]:
+    """Check rule codes (or code prefixes such as ``SF5``); return them upper-cased.
+
+    Raises:
+        ValueError: an unknown code, or an error code where only warnings may go.
+    """
+    checked = []
+    for code in codes:
+        upper = code.strip().upper()
+        matching = [known for known in CODES if known.startswith(upper)] if upper else []
+        if not matching:
+            raise ValueError(f"{where}: unknown rule code {code!r}")
+        errors = [known for known in matching if CODES[known].severity == "error"]
+        if warnings_only and errors:
+            raise ValueError(
+                f"{where}: {code!r} covers error {errors[0]}; errors cannot be"
+                " ignored or selected, only warnings (SF5xx) can"
+            )
+        checked.append(upper)
+    return tuple(checked)
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{where} must be a list of strings")
+    return value
+
+
+def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
+    """Turn a ``[tool.storyfmt]`` table into a :class:`Config`.
+
+    Raises:
+        ConfigError: an unknown key or a wrong value, with its file and line.
+    """
+    values: dict[str, Any] = {"path": path}
+    for key, value in table.items():
+        where = f"{path}:{_line_of(text, key)}"
+        try:
+            if key in ("include", "exclude"):
+                values[key] = tuple(_strings(value, f"'{key}'"))
+            elif key in ("select", "ignore"):
+                codes = _strings(value, f"'{key}'")
+                values[key] = check_codes(codes, f"'{key}'", warnings_only=True)
+            elif key == "strict":
+                if not isinstance(value, bool):
+                    raise ValueError("'strict' must be true or false")
+                values[key] = value
+            elif key == "severity":
+                values[key] = _severities(value)
+            else:
+                raise ValueError(
+                    f"unknown key {key!r}; the keys are include, exclude, select,"
+                    " ignore, severity and strict"
+                )
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    return Config(**values)
+
+
+def _severities(value: object) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ValueError("'severity' must be a table such as { SF505 = \"error\" }")
+    severities: dict[str, Severity] = {}
+    for code, level in value.items():
+        known = code.upper()
+        if known not in CODES:
+            raise ValueError(f"'severity' needs whole rule codes such as SF505, not {code!r}")
+        check_codes([known], "'severity'", warnings_only=True)
+        if level not in ("error", "warning"):
+            raise ValueError(f'the severity of {code} must be "error" or "warning"')
+        severities[known] = level
+    return severities
+
+
+def read_config(path: Path) -> Config | None:
+    """Read a configuration file; None for a ``pyproject.toml`` without the table.
+
+    Raises:
+        ConfigError: the file cannot be read, is not TOML, or has bad settings.
+    """
+    try:
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("storyfmt")
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.storyfmt] must be a table")
+        return parse_config(text, path, table)
+    return parse_config(text, path, data)
+
+
+def find_config(start: Path) -> Config:
+    """The configuration nearest to ``start``: in each folder from ``start`` upward,
+    ``storyfmt.toml``, then a ``pyproject.toml`` with a ``[tool.storyfmt]`` table.
+    With none, the defaults.
+
+    Raises:
+        ConfigError: the nearest configuration has bad settings.
+    """
+    for folder in (start, *start.parents):
+        for name in ("storyfmt.toml", "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                config = read_config(candidate)
+                if config is not None:
+                    return config
+    return Config()
