@@ -176,3 +176,9 @@ def test_the_model_refuses_lines_the_reader_would_refuse() -> None:
     storyfmt.StoryCard(title="T", tags=("x" * 60_000, "y" * 39_995))
     with pytest.raises(ValueError, match="99,998"):
         storyfmt.Breakdown(points=("x" * 99_999,))
+
+
+def test_a_forced_brief_must_start_with_a_heading() -> None:
+    found = storyfmt.validate("A summit in Nara.\nWhat's Next?\nTalks.\n", kind="brief")
+    assert [(d.line, d.column, d.code) for d in found] == [(1, 1, "SF216")]
+    assert found[0].message == "a brief starts with a section heading, found 'A summit in Nara.'"

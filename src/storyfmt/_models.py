@@ -157,7 +157,7 @@ def _check_other_key(value: str) -> str:
     if known is not None:
         if known == value:
             raise _fail("SF305", f"'{value}' is a known key and belongs in its own field")
-        raise _fail("SF209", f"'{value}' differs from the known key '{known}' only in case")
+        raise _fail("SF209", f"differs from the known key '{known}' only in case")
     return value
 
 

@@ -371,6 +371,8 @@ class _Builder(Transformer[Any, Any]):
                     )
                 )
                 break
+            if len(question) > 1:
+                continue  # a broken question: no item, so no warnings about it either
             answer = blocks[index + 1]
             number = len(items)
             part.spans[("further_learning", number, "question")] = _span(question[0])
@@ -603,6 +605,11 @@ _TYPE_CODES = {
 }
 
 
+_MODEL_HINTS = {
+    "SF209": "Story Stats keys are matched exactly, capital letters included",
+}
+
+
 def label(path: Sequence[str | int]) -> str:
     """Name a model field the way a story's reader knows it."""
     head = path[0] if path else ""
@@ -694,7 +701,8 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             if line in reported:
                 continue  # the line's problem is reported already
             code, message = explain(error, label, "SF305")
-            problems.append(diagnostic(code, line, column, message, end_column=end))
+            hint = _MODEL_HINTS.get(code)
+            problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))
         story = None
     if problems:
         return None, cap(sorted(problems, key=lambda p: (p.line, p.column)))
