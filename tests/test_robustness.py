@@ -35,6 +35,7 @@ def _check_contract(data: str | bytes) -> None:
         with pytest.raises(StoryFormatError) as raised:
             storyfmt.loads(data)
         assert raised.value.diagnostics == errors
+        str(raised.value).encode("utf-8")  # printable anywhere, whatever the input
     else:
         story = storyfmt.loads(data)
         canonical = storyfmt.dumps(story)

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from storyfmt._vocabulary import FORBIDDEN
+
 Severity = Literal["error", "warning"]
 
 
@@ -163,7 +165,9 @@ def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
 
     Returns the text to show and the span to underline within it.
     """
-    line = line.replace("\t", " ")
+    # Show what cannot be printed (control characters, bytes that are not UTF-8)
+    # as U+FFFD, so that the excerpt can be written to any terminal or file.
+    line = FORBIDDEN.sub("\ufffd", line.replace("\t", " "))
     if len(line) <= _EXCERPT:
         return line, start, min(end, max(len(line), start + 1))
     first = max(0, min(start - _EXCERPT // 4, len(line) - _EXCERPT))

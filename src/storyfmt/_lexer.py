@@ -23,6 +23,7 @@ from storyfmt._vocabulary import (
     BRIEF_SECTIONS,
     CARD_SECTIONS,
     FOOTER,
+    FORBIDDEN,
     MAX_LINE,
 )
 
@@ -63,8 +64,6 @@ _BRIEF_TYPES = _heading_types(
 _NOT_HEADINGS = frozenset((BLANK, LINE, BULLET))
 _BULLET_MARKERS = frozenset("\u2022-*")
 
-# Characters no story line may hold (line breaks are handled before this).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
@@ -143,9 +142,9 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
                     hint="a line this long is usually a file that is not a story",
                 )
             )
-        if _FORBIDDEN.search(line) is None:
+        if FORBIDDEN.search(line) is None:
             continue
-        for match in _FORBIDDEN.finditer(line):
+        for match in FORBIDDEN.finditer(line):
             char = match.group()
             column = match.start() + 1
             if from_bytes and _ESCAPED_BYTE.fullmatch(char):
@@ -178,7 +177,7 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
                         hint="story text may hold tabs but no other control characters",
                     )
                 )
-        lines[index] = _FORBIDDEN.sub("\ufffd", line)
+        lines[index] = FORBIDDEN.sub("\ufffd", line)
     return found
 
 

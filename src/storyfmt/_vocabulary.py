@@ -10,6 +10,10 @@ MAX_INT = 2**53 - 1
 MAX_LINE = 100_000
 """The longest line, in characters, a story may hold."""
 
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+"""Characters no line of a story may hold: control characters but tab, a
+byte-order mark, and lone surrogates (which stand for bytes that are not UTF-8)."""
+
 STATS_HEADING = "Story Stats"
 BREAKDOWN_HEADING = "The Breakdown"
 KEYWORDS_HEADING = "Top Keywords"

@@ -1,0 +1,56 @@
+"""The documentation says what the code does: every rule code, every example output."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT
+
+import storyfmt
+from storyfmt._diagnostics import CODES, Diagnostic, render
+from storyfmt._lexer import decode, split_lines
+
+RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
+_SECTION = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)
+_BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def _sections() -> dict[str, str]:
+    starts = list(_SECTION.finditer(RULES))
+    return {
+        match[1]: RULES[match.end() : starts[n + 1].start() if n + 1 < len(starts) else None]
+        for n, match in enumerate(starts)
+    }
+
+
+def test_rules_page_lists_every_code_once_as_the_catalogue_does() -> None:
+    found = [(m[1], m[2], m[3]) for m in _SECTION.finditer(RULES)]
+    assert found == [(code, entry.name, entry.severity) for code, entry in CODES.items()]
+    for code, entry in CODES.items():
+        assert f"| `{entry.name}` | {entry.severity} | {entry.summary} |" in RULES, code
+
+
+def _example(language: str, body: str) -> tuple[list[Diagnostic], list[str] | None, str]:
+    """Run one example of the rules page as ``storyfmt check`` would."""
+    if language == "json":
+        with pytest.raises(storyfmt.StoryFormatError) as raised:
+            storyfmt.from_json(body)
+        return raised.value.diagnostics, None, "story.json"
+    if language == "python":
+        data = eval(body.split("=", 1)[1], {"__builtins__": {"range": range}})
+        kind = "brief" if 'kind="brief"' in body else None
+    else:
+        data, kind = body, None
+    lines = split_lines(decode(data) if isinstance(data, bytes) else data)
+    return storyfmt.validate(data, kind=kind), lines, "story.txt"
+
+
+@pytest.mark.parametrize("code", list(CODES))
+def test_every_rule_example_gives_the_output_shown(code: str) -> None:
+    blocks = _BLOCK.findall(_sections()[code])
+    assert [language for language, _ in blocks][-1] == "console"
+    (language, body), (_, shown) = blocks[0], blocks[-1]
+    found, lines, path = _example(language, body)
+    rendered = "\n".join(render(d, lines, path) for d in found if d.code == code)
+    assert rendered + "\n" == shown
