@@ -1,16 +1,17 @@
-"""The line lexer: turns story text into one token per meaningful line.
+"""The line lexer: turns story text into heading tokens and blocks of text.
 
 Every line is trimmed of spaces and tabs and classified once, by a dictionary
-look-up for headings and a first-character test for bullets. Runs of blank
-lines become a single ``_BLANK`` token, and only where they mean something:
-between two lines that are not headings. The grammar (``grammar/story.lark``)
-then gives these tokens their structure.
+look-up for headings and a first-character test for bullets. Consecutive lines
+of text form one ``BLOCK`` token, which holds a token per line; blank lines
+only separate blocks and produce no token. The grammar (``grammar/story.lark``)
+gives these tokens their structure; the parser's transformer reads the lines
+of each block.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from lark.common import LexerConf
@@ -29,7 +30,7 @@ from storyfmt._vocabulary import (
 
 Kind = Literal["card", "brief"]
 
-BLANK = "_BLANK"
+BLOCK = "BLOCK"
 LINE = "LINE"
 BULLET = "BULLET"
 
@@ -61,31 +62,35 @@ _BRIEF_TYPES = _heading_types(
     {heading: _SECTION_TOKENS[field] for field, heading in BRIEF_SECTIONS.items()}
 )
 
-_NOT_HEADINGS = frozenset((BLANK, LINE, BULLET))
+_NOT_HEADINGS = frozenset((BLOCK, LINE, BULLET))
 _BULLET_MARKERS = frozenset("\u2022-*")
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 class Token:
-    """One line of a story, as the parser sees it.
+    """One line of a story, or a block of lines, as the parser sees it.
 
     ``value`` is the line trimmed of spaces and tabs; ``column`` (1-based) is
-    where that text starts and ``end_column`` where it ends (exclusive). Lark's
-    parser reads ``type`` and, when it reports an error, the positions.
+    where that text starts and ``end_column`` where it ends (exclusive). A
+    ``BLOCK`` token stands for its first line and holds all of them in
+    ``lines``. Lark's parser reads ``type`` and, on an error, the positions.
     """
 
-    __slots__ = ("column", "end_column", "line", "type", "value")
+    __slots__ = ("column", "end_column", "line", "lines", "type", "value")
 
     start_pos = None
     end_pos = None
 
-    def __init__(self, type_: str, value: str, line: int, column: int) -> None:
+    def __init__(
+        self, type_: str, value: str, line: int, column: int, lines: Sequence[Token] = ()
+    ) -> None:
         self.type = type_
         self.value = value
         self.line = line
         self.column = column
         self.end_column = column + len(value)
+        self.lines = lines
 
     @property
     def end_line(self) -> int:
@@ -128,6 +133,10 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
     Each bad character is replaced in ``lines`` by U+FFFD so that parsing can
     go on and report the file's other problems without repeating this one.
     """
+    # isprintable() is false for every forbidden character (and for tab): the
+    # usual story is cleared without a search or a loop in Python.
+    if max(map(len, lines), default=0) <= MAX_LINE and all(map(str.isprintable, lines)):
+        return []
     found: list[Diagnostic] = []
     for index, line in enumerate(lines):
         if len(line) > MAX_LINE and len(text := line.strip(" \t")) > MAX_LINE:
@@ -142,7 +151,7 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
                     hint="a line this long is usually a file that is not a story",
                 )
             )
-        if FORBIDDEN.search(line) is None:
+        if line.isprintable() or FORBIDDEN.search(line) is None:
             continue
         for match in FORBIDDEN.finditer(line):
             char = match.group()
@@ -191,38 +200,36 @@ def detect_kind(lines: list[str]) -> Kind:
 
 
 def tokenize(lines: list[str], kind: Kind) -> list[Token]:
-    """Classify every line and fold blank lines into ``_BLANK`` tokens.
+    """Turn lines into heading tokens and ``BLOCK`` tokens of consecutive text lines.
 
-    Token values are the trimmed lines; ``column`` is where the text starts.
+    Token values are the trimmed lines; ``column`` is where the text starts. A
+    block's value and position are those of its first line; ``lines`` holds a
+    ``LINE`` or ``BULLET`` token per line.
     """
     headings = _CARD_TYPES if kind == "card" else _BRIEF_TYPES
     card = kind == "card"
     tokens: list[Token] = []
-    append = tokens.append
-    blank_at = 0
-    previous_is_text = False
+    block: list[Token] | None = None
     for number, raw in enumerate(lines, 1):
         text = raw.strip(" \t")
         if not text:
-            if not blank_at:
-                blank_at = number
+            block = None
             continue
-        kind_of_line = headings.get(text)
-        if kind_of_line is None:
-            if card and text[0] in _BULLET_MARKERS and len(text) > 1 and text[1] in " \t":
-                kind_of_line = BULLET
-            elif card and text.startswith("The Breakdown") and BREAKDOWN_LINE.fullmatch(text):
-                kind_of_line = "BREAKDOWN"
-            else:
-                kind_of_line = LINE
-        is_text = kind_of_line is LINE or kind_of_line is BULLET
-        if blank_at:
-            if is_text and previous_is_text:
-                append(Token(BLANK, "", blank_at, 1))
-            blank_at = 0
-        column = len(raw) - len(raw.lstrip(" \t")) + 1
-        append(Token(kind_of_line, text, number, column))
-        previous_is_text = is_text
+        column = raw.index(text[0]) + 1
+        type_ = headings.get(text)
+        if type_ is None and card and text.startswith("The Breakdown"):
+            type_ = "BREAKDOWN" if BREAKDOWN_LINE.fullmatch(text) else None
+        if type_ is not None:
+            tokens.append(Token(type_, text, number, column))
+            block = None
+            continue
+        bullet = card and text[0] in _BULLET_MARKERS and len(text) > 1 and text[1] in " \t"
+        line = Token(BULLET if bullet else LINE, text, number, column)
+        if block is None:
+            block = [line]
+            tokens.append(Token(BLOCK, text, number, column, block))
+        else:
+            block.append(line)
     return tokens
 
 

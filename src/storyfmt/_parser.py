@@ -27,9 +27,8 @@ from pydantic_core import ErrorDetails
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
 from storyfmt._lexer import (
-    BLANK,
+    BLOCK,
     BULLET,
-    LINE,
     Kind,
     LineLexer,
     Token,
@@ -197,6 +196,22 @@ def _part(name: str, heading: Token | None) -> Part:
     return Part(name, heading, {}, spans, [])
 
 
+def _one_block(part: Part, blocks: list[Token], hint: str) -> Sequence[Token]:
+    """The lines of a section that holds one block; text after a blank line is an error."""
+    if len(blocks) > 1:
+        stray = blocks[1]
+        part.problems.append(
+            _at(
+                "SF201",
+                stray,
+                f"expected a section heading after the blank line on line"
+                f" {blocks[0].lines[-1].line + 1}, found {quote(stray.value)}",
+                hint=hint,
+            )
+        )
+    return blocks[0].lines if blocks else ()
+
+
 def _empty(part: Part, what: str) -> None:
     assert part.heading is not None
     part.problems.append(_at("SF206", part.heading, f"{quote(part.heading.value)} has no {what}"))
@@ -205,10 +220,10 @@ def _empty(part: Part, what: str) -> None:
 class _Builder(Transformer[Any, Any]):
     """Turns each grammar rule, as it is reduced, into a :class:`Part`."""
 
-    def header(self, lines: list[Token]) -> Part:
+    def header(self, children: list[Token]) -> Part:
         part = _part("header", None)
         fields, spans = part.fields, part.spans
-        rest = lines
+        rest = list(children[0].lines)
         if len(rest) >= 2 and _INTEGER.fullmatch(rest[0].value):
             rank = _integer(rest[0].value)
             if rank is None:
@@ -243,8 +258,9 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def stats(self, children: list[Token]) -> Part:
-        heading, *lines = children
+        heading, *blocks = children
         part = _part("stats", heading)
+        lines = _one_block(part, blocks, "a blank line ends the Story Stats pairs")
         stats: dict[str, Any] = {}
         other: dict[str, str] = {}
         seen: dict[str, Token] = {}
@@ -291,7 +307,7 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def breakdown(self, children: list[Token]) -> Part:
-        heading, *bullets = children
+        heading, *blocks = children
         part = _part("breakdown", heading)
         match = BREAKDOWN_LINE.fullmatch(heading.value)
         assert match is not None
@@ -301,7 +317,21 @@ class _Builder(Transformer[Any, Any]):
             if count is None:
                 part.problems.append(_too_large("The Breakdown count", heading))
         points: list[str] = []
-        for bullet in bullets:
+        in_error = False
+        for bullet in (line for block in blocks for line in block.lines):
+            if bullet.type != BULLET:
+                if not in_error:  # one error for a run of lines, however long
+                    part.problems.append(
+                        _at(
+                            "SF201",
+                            bullet,
+                            f"expected a bullet line ('  \u2022 text') or a section heading,"
+                            f" found {quote(bullet.value)}",
+                        )
+                    )
+                in_error = True
+                continue
+            in_error = False
             text = bullet.value[1:].lstrip(" \t")
             offset = len(bullet.value) - len(text)
             part.spans[("breakdown", "points", len(points))] = _span(bullet, offset)
@@ -312,8 +342,9 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def keywords(self, children: list[Token]) -> Part:
-        heading, *lines = children
+        heading, *blocks = children
         part = _part("keywords", heading)
+        lines = _one_block(part, blocks, "Top Keywords holds one tag line")
         if not lines:
             _empty(part, "tag line")
             return part
@@ -342,11 +373,9 @@ class _Builder(Transformer[Any, Any]):
             )
         return part
 
-    def block(self, lines: list[Token]) -> list[Token]:
-        return lines
-
-    def further(self, children: list[Any]) -> Part:
-        heading, *blocks = children
+    def further(self, children: list[Token]) -> Part:
+        heading, *block_tokens = children
+        blocks = [block.lines for block in block_tokens]
         part = _part("further_learning", heading)
         items: list[dict[str, str]] = []
         if not blocks:
@@ -391,28 +420,26 @@ class _Builder(Transformer[Any, Any]):
     def card(self, parts: list[Part]) -> list[Part]:
         return parts
 
-    def paragraph(self, lines: list[Token]) -> str:
-        return "\n".join(token.value for token in lines)
-
-    def _headed_text(self, name: str, children: list[Any]) -> Part:
-        heading, *paragraphs = children
+    def _headed_text(self, name: str, children: list[Token]) -> Part:
+        heading, *blocks = children
         part = _part(name, heading)
+        paragraphs = ["\n".join(line.value for line in block.lines) for block in blocks]
         if paragraphs:
             part.fields[name] = "\n\n".join(paragraphs)
         else:
             _empty(part, "text")
         return part
 
-    def happening(self, children: list[Any]) -> Part:
+    def happening(self, children: list[Token]) -> Part:
         return self._headed_text("whats_happening", children)
 
-    def important(self, children: list[Any]) -> Part:
+    def important(self, children: list[Token]) -> Part:
         return self._headed_text("why_its_important", children)
 
-    def next(self, children: list[Any]) -> Part:
+    def next(self, children: list[Token]) -> Part:
         return self._headed_text("whats_next", children)
 
-    def beyond(self, children: list[Any]) -> Part:
+    def beyond(self, children: list[Token]) -> Part:
         return self._headed_text("beyond_the_headlines", children)
 
     def brief(self, parts: list[Part]) -> list[Part]:
@@ -479,41 +506,27 @@ def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
     token = cast(Token, error.token)
     index = stream.cursor - 1
     context = stream.heading_before(index)
-    where = context.type if context is not None else None
-    if token.type == BLANK:
-        stray: Token = stream.tokens[index + 1]
-        hints = {
-            None: "the header ends at the first blank line",
-            "STATS": "a blank line ends the Story Stats pairs",
-            "KEYWORDS": "Top Keywords holds one tag line",
-        }
-        return _at(
-            "SF201",
-            stray,
-            f"expected a section heading after the blank line on line {token.line},"
-            f" found {quote(stray.value)}",
-            hint=hints.get(where),
-        )
-    if where == "FOOTER":
-        assert context is not None
+    if context is not None and context.type == "FOOTER":
         return _at(
             "SF215",
             token,
             f"nothing may follow {quote(FOOTER)} (line {context.line}), found {quote(token.value)}",
         )
-    if where == "BREAKDOWN":
-        return _at(
-            "SF201",
-            token,
-            f"expected a bullet line ('  \u2022 text') or a section heading,"
-            f" found {quote(token.value)}",
-        )
-    if context is None and token.type == LINE:
+    if context is None and index == 0:
         return _at(
             "SF216",
             token,
             f"a brief starts with a section heading, found {quote(token.value)}",
             hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
+        )
+    if context is None:
+        header = stream.tokens[index - 1]
+        return _at(
+            "SF201",
+            token,
+            f"expected a section heading after the blank line on line"
+            f" {header.lines[-1].line + 1}, found {quote(token.value)}",
+            hint="the header ends at the first blank line",
         )
     return _at("SF201", token, f"unexpected line {quote(token.value)}")
 
@@ -536,10 +549,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
             return False
         problems.append(_syntax_problem(error, stream))
-        wanted = set(error.expected) - {LINE, BLANK}
-        if error.token.type == BLANK:
-            wanted.discard(BULLET)
-        stream.skip_until(wanted)
+        stream.skip_until(set(error.expected) - {BLOCK})
         return True
 
     parts = cast(list[Part], get_parser().parse(stream, start=kind, on_error=recover))

@@ -66,4 +66,6 @@ BREAKDOWN_LINE = re.compile(r"The Breakdown(?:[ \t]+([0-9]+))?")
 
 def is_card_heading(line: str) -> bool:
     """Tell whether a trimmed line is reserved as a card heading or the footer."""
-    return line in CARD_HEADINGS or BREAKDOWN_LINE.fullmatch(line) is not None
+    return line in CARD_HEADINGS or (
+        line.startswith("The Breakdown") and BREAKDOWN_LINE.fullmatch(line) is not None
+    )
