@@ -1,11 +1,12 @@
-"""The line lexer: turns story text into heading tokens and blocks of text.
+"""The line lexer: turns story text into heading tokens and the text between them.
 
 Every line is trimmed of spaces and tabs and classified once, by a dictionary
 look-up for headings and a first-character test for bullets. Consecutive lines
-of text form one ``BLOCK`` token, which holds a token per line; blank lines
-only separate blocks and produce no token. The grammar (``grammar/story.lark``)
-gives these tokens their structure; the parser's transformer reads the lines
-of each block.
+of text form a block; blank lines separate blocks. All the blocks between two
+headings form one ``TEXT`` token. The grammar (``grammar/story.lark``) gives
+the headings and texts their structure, and the parser's transformer reads the
+blocks and lines of each text: the parser's cost grows with the number of
+sections, not of lines.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from storyfmt._vocabulary import (
 
 Kind = Literal["card", "brief"]
 
+TEXT = "TEXT"
 BLOCK = "BLOCK"
 LINE = "LINE"
 BULLET = "BULLET"
@@ -62,19 +64,20 @@ _BRIEF_TYPES = _heading_types(
     {heading: _SECTION_TOKENS[field] for field, heading in BRIEF_SECTIONS.items()}
 )
 
-_NOT_HEADINGS = frozenset((BLOCK, LINE, BULLET))
+_NOT_HEADINGS = frozenset((TEXT, BLOCK, LINE, BULLET))
 _BULLET_MARKERS = frozenset("\u2022-*")
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 class Token:
-    """One line of a story, or a block of lines, as the parser sees it.
+    """One line of a story, or a group of lines, as the parser sees it.
 
     ``value`` is the line trimmed of spaces and tabs; ``column`` (1-based) is
     where that text starts and ``end_column`` where it ends (exclusive). A
-    ``BLOCK`` token stands for its first line and holds all of them in
-    ``lines``. Lark's parser reads ``type`` and, on an error, the positions.
+    group stands for its first line and holds its parts in ``lines``: a
+    ``TEXT`` token holds ``BLOCK`` tokens, which hold ``LINE`` and ``BULLET``
+    tokens. Lark's parser reads ``type`` and, on an error, the positions.
     """
 
     __slots__ = ("column", "end_column", "line", "lines", "type", "value")
@@ -200,36 +203,42 @@ def detect_kind(lines: list[str]) -> Kind:
 
 
 def tokenize(lines: list[str], kind: Kind) -> list[Token]:
-    """Turn lines into heading tokens and ``BLOCK`` tokens of consecutive text lines.
+    """Turn lines into heading tokens and ``TEXT`` tokens (the text between them).
 
     Token values are the trimmed lines; ``column`` is where the text starts. A
-    block's value and position are those of its first line; ``lines`` holds a
-    ``LINE`` or ``BULLET`` token per line.
+    ``TEXT`` token holds ``BLOCK`` tokens (runs of consecutive lines), which
+    hold a ``LINE`` or ``BULLET`` token per line.
     """
     headings = _CARD_TYPES if kind == "card" else _BRIEF_TYPES
     card = kind == "card"
     tokens: list[Token] = []
+    text: list[Token] | None = None
     block: list[Token] | None = None
     for number, raw in enumerate(lines, 1):
-        text = raw.strip(" \t")
-        if not text:
+        stripped = raw.strip(" \t")
+        if not stripped:
             block = None
             continue
-        column = raw.index(text[0]) + 1
-        type_ = headings.get(text)
-        if type_ is None and card and text.startswith("The Breakdown"):
-            type_ = "BREAKDOWN" if BREAKDOWN_LINE.fullmatch(text) else None
+        column = raw.index(stripped[0]) + 1
+        type_ = headings.get(stripped)
+        if type_ is None and card and stripped.startswith("The Breakdown"):
+            type_ = "BREAKDOWN" if BREAKDOWN_LINE.fullmatch(stripped) else None
         if type_ is not None:
-            tokens.append(Token(type_, text, number, column))
-            block = None
+            tokens.append(Token(type_, stripped, number, column))
+            text = block = None
             continue
-        bullet = card and text[0] in _BULLET_MARKERS and len(text) > 1 and text[1] in " \t"
-        line = Token(BULLET if bullet else LINE, text, number, column)
-        if block is None:
-            block = [line]
-            tokens.append(Token(BLOCK, text, number, column, block))
-        else:
+        bullet = card and stripped[0] in _BULLET_MARKERS and stripped[1:2] in (" ", "\t")
+        line = Token(BULLET if bullet else LINE, stripped, number, column)
+        if block is not None:
             block.append(line)
+            continue
+        block = [line]
+        block_token = Token(BLOCK, stripped, number, column, block)
+        if text is None:
+            text = [block_token]
+            tokens.append(Token(TEXT, stripped, number, column, text))
+        else:
+            text.append(block_token)
     return tokens
 
 

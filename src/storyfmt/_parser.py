@@ -27,8 +27,8 @@ from pydantic_core import ErrorDetails
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
 from storyfmt._lexer import (
-    BLOCK,
     BULLET,
+    TEXT,
     Kind,
     LineLexer,
     Token,
@@ -196,7 +196,13 @@ def _part(name: str, heading: Token | None) -> Part:
     return Part(name, heading, {}, spans, [])
 
 
-def _one_block(part: Part, blocks: list[Token], hint: str) -> Sequence[Token]:
+def _section(children: list[Token]) -> tuple[Token, Sequence[Token]]:
+    """A section's heading and the blocks of its text (none when it has no text)."""
+    heading, *text = children
+    return heading, text[0].lines if text else ()
+
+
+def _one_block(part: Part, blocks: Sequence[Token], hint: str) -> Sequence[Token]:
     """The lines of a section that holds one block; text after a blank line is an error."""
     if len(blocks) > 1:
         stray = blocks[1]
@@ -223,7 +229,7 @@ class _Builder(Transformer[Any, Any]):
     def header(self, children: list[Token]) -> Part:
         part = _part("header", None)
         fields, spans = part.fields, part.spans
-        rest = list(children[0].lines)
+        rest = list(_one_block(part, children[0].lines, "the header ends at the first blank line"))
         if len(rest) >= 2 and _INTEGER.fullmatch(rest[0].value):
             rank = _integer(rest[0].value)
             if rank is None:
@@ -258,7 +264,7 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def stats(self, children: list[Token]) -> Part:
-        heading, *blocks = children
+        heading, blocks = _section(children)
         part = _part("stats", heading)
         lines = _one_block(part, blocks, "a blank line ends the Story Stats pairs")
         stats: dict[str, Any] = {}
@@ -307,7 +313,7 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def breakdown(self, children: list[Token]) -> Part:
-        heading, *blocks = children
+        heading, blocks = _section(children)
         part = _part("breakdown", heading)
         match = BREAKDOWN_LINE.fullmatch(heading.value)
         assert match is not None
@@ -342,7 +348,7 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def keywords(self, children: list[Token]) -> Part:
-        heading, *blocks = children
+        heading, blocks = _section(children)
         part = _part("keywords", heading)
         lines = _one_block(part, blocks, "Top Keywords holds one tag line")
         if not lines:
@@ -374,7 +380,7 @@ class _Builder(Transformer[Any, Any]):
         return part
 
     def further(self, children: list[Token]) -> Part:
-        heading, *block_tokens = children
+        heading, block_tokens = _section(children)
         blocks = [block.lines for block in block_tokens]
         part = _part("further_learning", heading)
         items: list[dict[str, str]] = []
@@ -421,7 +427,7 @@ class _Builder(Transformer[Any, Any]):
         return parts
 
     def _headed_text(self, name: str, children: list[Token]) -> Part:
-        heading, *blocks = children
+        heading, blocks = _section(children)
         part = _part(name, heading)
         paragraphs = ["\n".join(line.value for line in block.lines) for block in blocks]
         if paragraphs:
@@ -519,15 +525,6 @@ def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
             f"a brief starts with a section heading, found {quote(token.value)}",
             hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
         )
-    if context is None:
-        header = stream.tokens[index - 1]
-        return _at(
-            "SF201",
-            token,
-            f"expected a section heading after the blank line on line"
-            f" {header.lines[-1].line + 1}, found {quote(token.value)}",
-            hint="the header ends at the first blank line",
-        )
     return _at("SF201", token, f"unexpected line {quote(token.value)}")
 
 
@@ -549,7 +546,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
             return False
         problems.append(_syntax_problem(error, stream))
-        stream.skip_until(set(error.expected) - {BLOCK})
+        stream.skip_until(set(error.expected) - {TEXT})
         return True
 
     parts = cast(list[Part], get_parser().parse(stream, start=kind, on_error=recover))
