@@ -193,11 +193,19 @@ def _check_all(paths: list[str], jobs: int, stdin_data: bytes | None) -> Iterato
     if stdin_data is not None:
         yield check_one("-", stdin_data)
     if jobs > 1 and len(on_disk) >= _POOL_THRESHOLD:
-        chunk = max(1, min(64, len(on_disk) // (jobs * 8)))
+        chunk = max(1, min(256, len(on_disk) // (jobs * 8)))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(check_one, on_disk, chunksize=chunk)
+            found = pool.map(_check_in_worker, on_disk, chunksize=chunk)
+            for path, report in zip(on_disk, found, strict=True):
+                yield report or FileReport(path)
     else:
         yield from map(check_one, on_disk)
+
+
+def _check_in_worker(path: str) -> FileReport | None:
+    """:func:`check_one`, sending back nothing for a file without problems."""
+    report = check_one(path)
+    return report if report.diagnostics or report.failure else None
 
 
 def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:

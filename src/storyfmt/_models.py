@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -297,7 +298,7 @@ class FrozenDict(Mapping[str, str]):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, defer_build=True)
 
 
 class Duration(_Model):
@@ -412,4 +413,8 @@ class StoryBrief(_Model):
 Story = Annotated[StoryCard | StoryBrief, Field(discriminator="kind")]
 """Either kind of story, told apart by its ``kind`` field."""
 
-STORY_ADAPTER: TypeAdapter[StoryCard | StoryBrief] = TypeAdapter(Story)
+
+@lru_cache(maxsize=1)
+def story_adapter() -> TypeAdapter[StoryCard | StoryBrief]:
+    """The validator of either kind of story, built on first use (it costs start-up time)."""
+    return TypeAdapter(Story)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
-from storyfmt._models import STORY_ADAPTER, StoryBrief, StoryCard
+from storyfmt._models import StoryBrief, StoryCard, story_adapter
 from storyfmt._parser import explain
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def from_json(text: str | bytes) -> StoryCard | StoryBrief:
         StoryFormatError: the JSON does not parse or does not describe a valid story.
     """
     try:
-        return STORY_ADAPTER.validate_json(text, strict=True)
+        return story_adapter().validate_json(text, strict=True)
     except ValidationError as invalid:
         raise StoryFormatError(json_problems(invalid)) from None
 
@@ -86,7 +86,7 @@ def json_schema() -> dict[str, Any]:
     >>> json_schema()["$schema"]
     'https://json-schema.org/draft/2020-12/schema'
     """
-    schema = STORY_ADAPTER.json_schema()
+    schema = story_adapter().json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Story",
