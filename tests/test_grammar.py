@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,3 +60,44 @@ def test_an_unwritable_cache_dir_is_not_an_error(tmp_path: Path) -> None:
         locked.chmod(0o700)
     assert result.stdout.strip() == "20", result.stderr
     assert result.stderr == ""
+
+
+_EVERY_RESULT = """
+import json, pathlib, sys, storyfmt
+from storyfmt._parser import get_parser
+out = {"fast": get_parser(fast=True) is not None}
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
+    data = path.read_bytes()
+    diagnostics = storyfmt.validate(data)
+    found = [[d.line, d.column, d.code, d.message] for d in diagnostics]
+    valid = all(d.severity == "warning" for d in diagnostics)
+    story = storyfmt.to_json(storyfmt.loads(data)) if valid else None
+    out[path.name] = [found, story]
+print(json.dumps(out))
+"""
+
+
+def test_lark_cython_gives_the_same_results_as_pure_python() -> None:
+    pytest.importorskip("lark_cython")
+    corpus = str(ROOT / "tests" / "corpus")
+    fast_run = subprocess.run(
+        [sys.executable, "-c", _EVERY_RESULT, corpus],
+        env={k: v for k, v in os.environ.items() if k != "STORYFMT_PURE_PYTHON"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    pure_run = subprocess.run(
+        [sys.executable, "-c", _EVERY_RESULT, corpus],
+        env={**os.environ, "STORYFMT_PURE_PYTHON": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    fast_results, pure_results = json.loads(fast_run.stdout), json.loads(pure_run.stdout)
+    assert fast_results.pop("fast") is True
+    assert pure_results.pop("fast") is False
+    assert fast_results == pure_results
+    assert len(fast_results) > 90

@@ -10,6 +10,7 @@ any model error is reported at the place of the value that caused it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ from typing import Any, BinaryIO, NamedTuple, cast
 import lark
 from lark import Lark, Transformer
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import LexerThread
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
@@ -493,17 +495,64 @@ def grammar_text() -> str:
     return checkout.read_text("utf-8")
 
 
-@lru_cache(maxsize=1)
-def get_parser() -> Lark:
-    """Build the LALR parser once per process, on first use."""
+def _accelerator() -> dict[str, Any] | None:
+    """Lark plugins for lark-cython's LALR parser, if it is installed (``storyfmt[fast]``).
+
+    Setting ``STORYFMT_PURE_PYTHON`` turns it off. lark-cython's parser takes
+    its own tokens, so each token is copied into one (with its lines) as it is read.
+    """
+    if os.environ.get("STORYFMT_PURE_PYTHON"):
+        return None
+    try:
+        cython = importlib.import_module("lark_cython")
+    except ImportError:
+        return None
+
+    class FastToken(cython.Token):  # type: ignore[misc, name-defined]
+        __slots__ = ("lines",)
+
+    class FastThread(LexerThread):
+        def next_token(self, parser_state: object) -> FastToken:
+            stream = cast(TokenStream, cast(Any, self.state).text)
+            if stream.cursor >= len(stream.tokens):
+                raise EOFError
+            token = stream.tokens[stream.cursor]
+            stream.cursor += 1
+            fast = FastToken(
+                token.type,
+                token.value,
+                0,
+                token.line,
+                token.column,
+                token.line,
+                token.end_column,
+                0,
+            )
+            fast.lines = token.lines
+            return fast
+
+    plugins = {name: cython.plugins[name] for name in ("LALR_Parser", "_Parser")}
+    return {**plugins, "LexerThread": FastThread}
+
+
+@lru_cache(maxsize=2)
+def get_parser(*, fast: bool = False) -> Lark | None:
+    """Build the LALR parser once per process, on first use.
+
+    With ``fast``, the parser runs on lark-cython; None when that is not installed.
+    """
     grammar = grammar_text()
+    plugins = _accelerator() if fast else {}
+    if plugins is None:
+        return None
     return Lark(
         grammar,
         parser="lalr",
         lexer=LineLexer,
         start=["card", "brief"],
         transformer=_Builder(),
-        cache=_cache_file(grammar),
+        cache=_cache_file(grammar + ("\n// lark-cython" if fast else "")),
+        _plugins=plugins,
     )
 
 
@@ -549,7 +598,16 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         stream.skip_until(set(error.expected) - {TEXT})
         return True
 
-    parts = cast(list[Part], get_parser().parse(stream, start=kind, on_error=recover))
+    fast = get_parser(fast=True)
+    parsed: Any = None
+    if fast is not None:
+        try:
+            parsed = fast.parse(stream, start=kind)
+        except UnexpectedInput:
+            stream.cursor = 0  # the pure-Python parser recovers from errors and explains them
+    if parsed is None:
+        parsed = cast(Lark, get_parser()).parse(stream, start=kind, on_error=recover)
+    parts = cast(list[Part], parsed)
     fields, spans = _assemble(parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems)
     if kind == "card" and "title" not in fields:
         first = tokens[0]
