@@ -1,0 +1,270 @@
+"""storyfmt benchmarks: times and ratios against baselines measured in the same run.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # fewer repeats and sizes (about a minute)
+    python benchmarks/run.py --json results.json
+
+Every figure is the median of several repeats, each timing many calls, so a
+noisy machine moves the ratios less than the times. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import tracemalloc
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import lark
+import pydantic
+
+import storyfmt
+from storyfmt._parser import get_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CARD = (ROOT / "examples" / "card-japan-korea-summit.txt").read_text("utf-8")
+SEED_BRIEF = (ROOT / "examples" / "brief-japan-korea-summit.txt").read_text("utf-8")
+
+# A grammar of the card as one would first write it: characters in, Earley,
+# a tree out. It parses the seed card; it is the naive baseline.
+EARLEY_CARD = r"""
+start: header section* footer? _NL*
+header: line+
+?section: _NL+ (stats | breakdown | keywords | further)
+stats: "Story Stats" _NL+ pair+
+pair: line line
+breakdown: "The Breakdown" (" " COUNT)? _NL+ (BULLET _NL+)+
+keywords: "Top Keywords" _NL+ line
+further: "Further Learning" _NL+ qa (_NL+ qa)*
+qa: line _NL+ line+
+footer: _NL+ "You're all caught up" _NL?
+line: TEXT _NL
+TEXT: /[^\n]+/
+BULLET: /[ \t]*[•*-][ \t][^\n]*/
+COUNT: /[0-9]+/
+_NL: "\n"
+"""
+EARLEY_BRIEF = r"""
+start: section+
+section: HEADING _NL paragraph (_NL+ paragraph)* _NL*
+paragraph: (TEXT _NL?)+
+HEADING.2: "What's Happening?" | "Why It's Important?" | "What's Next?" | "Beyond the Headlines"
+TEXT: /[^\n]+/
+_NL: "\n"
+"""
+
+
+def median_time(function: Callable[[], object], *, repeat: int, budget: float = 0.2) -> float:
+    """Seconds per call: the median of ``repeat`` runs, each about ``budget`` long."""
+    start = time.perf_counter()
+    function()
+    once = max(time.perf_counter() - start, 1e-7)
+    number = max(1, int(budget / once))
+    return statistics.median(timeit.repeat(function, number=number, repeat=repeat)) / number
+
+
+def synthetic_card(size: int) -> str:
+    """A valid card of about ``size`` characters: many points, a long Further Learning."""
+    seed = storyfmt.loads(SEED_CARD)
+    assert isinstance(seed, storyfmt.StoryCard)
+    assert seed.breakdown is not None
+    points = seed.breakdown.points
+    questions = seed.further_learning
+    head = SEED_CARD.split("\n\nThe Breakdown")[0]
+    out = [head, "", "The Breakdown 15", ""]
+    total = len(head)
+    for number in range(max(6, size // 4000)):
+        line = f"  \u2022 {points[number % len(points)]} ({number})"
+        out.append(line)
+        total += len(line) + 1
+    out += ["", "Further Learning"]
+    number = 0
+    while total < size:
+        item = questions[number % len(questions)]
+        question = f"{item.question[:-1]} ({number})?"
+        out += ["", question, "", item.answer]
+        total += len(question) + len(item.answer) + 4
+        number += 1
+    out += ["", "You're all caught up", ""]
+    text = "\n".join(out)
+    storyfmt.loads(text)  # it must be valid
+    return text
+
+
+def wall_time(command: list[str], *, repeat: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+
+    def add(self, name: str, seconds: float | None, note: str = "", **extra: object) -> None:
+        self.rows.append({"name": name, "seconds": seconds, "note": note, **extra})
+        shown = "n/a" if seconds is None else _format_time(seconds)
+        print(f"| {name} | {shown} | {note} |", flush=True)
+
+
+def _format_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and sizes")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 7
+    sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
+    files = 1_000 if args.quick else 10_000
+
+    accelerated = get_parser(fast=True) is not None
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores)")
+    print(
+        f"Python {platform.python_version()}, lark {lark.__version__},"
+        f" pydantic {pydantic.VERSION}, storyfmt {storyfmt.__version__},"
+        f" lark-cython {'active' if accelerated else 'not installed'}"
+    )
+    print()
+    print("| benchmark | time | ratio / note |")
+    print("| --- | --- | --- |")
+    table = Table()
+
+    for kind, text, earley_grammar in (
+        ("card", SEED_CARD, EARLEY_CARD),
+        ("brief", SEED_BRIEF, EARLEY_BRIEF),
+    ):
+        story = storyfmt.loads(text)
+        as_json = storyfmt.to_json(story)
+        model = type(story)
+        loads = median_time(partial(storyfmt.loads, text), repeat=repeat)
+        json_time = median_time(partial(model.model_validate_json, as_json), repeat=repeat)
+        earley = lark.Lark(earley_grammar, parser="earley")
+        earley_time = median_time(partial(earley.parse, text + "\n"), repeat=repeat, budget=0.5)
+        floor = median_time(text.splitlines, repeat=repeat)
+        table.add(f"seed {kind}: `loads`", loads, f"{len(text):,} characters", kind=kind)
+        table.add(
+            f"seed {kind}: `model_validate_json` of its JSON",
+            json_time,
+            f"`loads` is **{loads / json_time:.1f}×** this",
+        )
+        table.add(
+            f"seed {kind}: Lark Earley parse (naive grammar)",
+            earley_time,
+            f"{earley_time / loads:.0f}× `loads`",
+        )
+        table.add(f"seed {kind}: `str.splitlines`", floor, f"`loads` is {loads / floor:.0f}× this")
+
+    card = storyfmt.loads(SEED_CARD)
+    card_loads = median_time(lambda: storyfmt.loads(SEED_CARD), repeat=repeat)
+    table.add("seed card: `dumps`", median_time(lambda: storyfmt.dumps(card), repeat=repeat))
+    table.add("seed card: `to_json`", median_time(lambda: storyfmt.to_json(card), repeat=repeat))
+    table.add(
+        "seed card: `validate`", median_time(lambda: storyfmt.validate(SEED_CARD), repeat=repeat)
+    )
+    table.add("seed card: cards per second per core", None, f"{1 / card_loads:,.0f}")
+
+    base: float | None = None
+    for size in sizes:
+        text = synthetic_card(size)
+        seconds = median_time(partial(storyfmt.loads, text), repeat=max(3, repeat // 2), budget=0.5)
+        per_byte = seconds / len(text)
+        base = base or per_byte
+        table.add(
+            f"synthetic card of {len(text) / 1e6:.2f} MB: `loads`",
+            seconds,
+            f"{len(text) / seconds / 1e6:.1f} MB/s; {per_byte / base:.2f}× linear",
+            size=len(text),
+        )
+    tracemalloc.start()
+    storyfmt.loads(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    table.add(
+        f"peak memory parsing the {len(text) / 1e6:.0f} MB card",
+        None,
+        f"{peak / 1e6:.0f} MB, {peak / len(text.encode()):.1f}× the input",
+    )
+
+    seed_path = ROOT / "examples" / "card-japan-korea-summit.txt"
+    python = sys.executable
+    subprocess.run([python, "-c", "import storyfmt; storyfmt.loads('T')"], check=True)
+    startup = wall_time(
+        [python, "-c", f"import storyfmt; storyfmt.loads(open({str(seed_path)!r}).read())"],
+        repeat=repeat + 4,
+    )
+    imports = wall_time([python, "-c", "import pydantic, lark"], repeat=repeat + 4)
+    table.add("start-up: import storyfmt + first `loads`", startup, f"{startup / imports:.2f}×")
+    table.add("start-up: `import pydantic, lark`", imports, "baseline")
+
+    command = shutil.which("storyfmt", path=str(Path(python).parent)) or shutil.which("storyfmt")
+    if command is None:
+        table.add("`storyfmt check` of many files", None, "n/a (the command is not installed)")
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            for number in range(files):
+                seed = SEED_CARD if number % 2 else SEED_BRIEF
+                story = seed.replace("Japan", f"Japan {number}", 1)
+                Path(folder, f"{number:05d}.txt").write_text(story)
+            one = wall_time([command, "check", "-q", "--jobs", "1", folder], repeat=3)
+            two = wall_time([command, "check", "-q", "--jobs", "2", folder], repeat=3)
+            table.add(f"`storyfmt check` of {files:,} files, 1 worker", one)
+            table.add(
+                f"`storyfmt check` of {files:,} files, 2 workers", two, f"{one / two:.2f}× faster"
+            )
+            cores = os.cpu_count() or 1
+            if cores > 2:
+                every = wall_time([command, "check", "-q", folder], repeat=3)
+                table.add(
+                    f"`storyfmt check` of {files:,} files, {cores} workers",
+                    every,
+                    f"{one / every:.2f}× faster",
+                )
+
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "cpu": cpu_model(),
+                    "python": platform.python_version(),
+                    "lark_cython": accelerated,
+                    "rows": table.rows,
+                },
+                indent=2,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
