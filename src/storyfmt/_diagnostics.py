@@ -82,12 +82,23 @@ CODES: dict[str, Code] = _catalogue(
 class Diagnostic:
     """One problem found in a story, located in its source.
 
-    Lines and columns are 1-based; columns count characters. ``end_line`` and
-    ``end_column`` (exclusive) are set where the extent is known.
+    Attributes:
+        line: 1-based line of the problem.
+        column: 1-based column, counting characters.
+        code: The stable code of the problem, such as ``SF301`` (see the rules).
+        severity: ``"error"`` (not a valid story) or ``"warning"``.
+        message: A sentence for a person, quoting the text at fault.
+        end_line: The line where the problem's extent ends, where known.
+        end_column: The column just after the extent, where known.
+        hint: What to do about it, where there is something to say.
 
-    >>> from storyfmt import validate
-    >>> print(validate("Title\\n\\nStory Stats\\n\\nVirality\\nhigh\\n")[0])
-    line 6: Virality must be a number, got 'high'
+    Example:
+        >>> from storyfmt import validate
+        >>> problem = validate("Title\\n\\nStory Stats\\n\\nVirality\\nhigh\\n")[0]
+        >>> print(problem)
+        line 6: Virality must be a number, got 'high'
+        >>> problem.column, problem.end_column, problem.code
+        (1, 5, 'SF301')
     """
 
     line: int
@@ -228,8 +239,20 @@ def render(
 class StoryFormatError(ValueError):
     """Raised for any input that is not a valid story.
 
-    ``diagnostics`` holds every error found (warnings are not included), in
-    line order. ``str()`` renders them with the source line and a caret.
+    A subclass of :class:`ValueError`. ``str()`` renders every error like a
+    compiler does, with the source line and a caret.
+
+    Attributes:
+        diagnostics: Every error found (warnings are not included), in line order.
+        path: The file name shown in the message (``<string>`` for text).
+
+    Example:
+        >>> from storyfmt import loads
+        >>> try:
+        ...     loads("Title\\n\\nStory Stats\\n\\nVirality\\nhigh\\n")
+        ... except StoryFormatError as error:
+        ...     print(error.diagnostics[0].line, error.diagnostics[0].code)
+        6 SF301
     """
 
     def __init__(

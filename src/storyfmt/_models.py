@@ -304,8 +304,14 @@ class _Model(BaseModel):
 class Duration(_Model):
     """A duration such as ``7 hours``: a whole number of a unit.
 
-    >>> Duration(value=7, unit="hour").to_timedelta()
-    datetime.timedelta(seconds=25200)
+    Attributes:
+        value: The number, from 0 to 2**53 - 1.
+        unit: ``second``, ``minute``, ``hour``, ``day``, ``week``, ``month`` or ``year``.
+
+    Example:
+        >>> duration = Duration(value=7, unit="hour")
+        >>> str(duration), duration.to_timedelta()
+        ('7 hours', datetime.timedelta(seconds=25200))
     """
 
     value: Count
@@ -331,6 +337,21 @@ class Stats(_Model):
 
     Known keys have typed fields; any other key is kept, in order, in ``other``.
     At least one value must be present.
+
+    Attributes:
+        status: The ``Status`` line (known value: ``Active``).
+        duration: The ``Duration``, such as 7 hours.
+        virality: The ``Virality``, a finite number of 0 or more.
+        articles: The number of ``Articles``.
+        political_leaning: The ``Political leaning`` line.
+        other: Every other key and its value, in the order written.
+
+    Raises:
+        pydantic.ValidationError: A value the text format cannot hold.
+
+    Example:
+        >>> Stats(status="Active", virality=5.1, other={"Region": "Asia"}).other["Region"]
+        'Asia'
     """
 
     status: CardLine | None = None
@@ -350,8 +371,14 @@ class Stats(_Model):
 class Breakdown(_Model):
     """The ``The Breakdown`` section: an optional count and the bullet points.
 
-    ``count`` is the number shown beside the heading (``The Breakdown 15``); it
-    need not equal the number of points.
+    Attributes:
+        count: The number shown beside the heading (``The Breakdown 15``); it
+            need not equal the number of points.
+        points: The text of each bullet point, at least one.
+
+    Example:
+        >>> Breakdown(count=15, points=["Leaders met in Nara."]).points
+        ('Leaders met in Nara.',)
     """
 
     count: Count | None = None
@@ -359,9 +386,16 @@ class Breakdown(_Model):
 
 
 class QuestionAnswer(_Model):
-    """One question of ``Further Learning`` and its answer paragraph.
+    """One question of ``Further Learning`` and its answer.
 
-    The answer keeps its line breaks as ``\\n``; it has no blank lines.
+    Attributes:
+        question: The question, one line.
+        answer: The answer paragraph; its line breaks are kept as ``\\n``, and it
+            has no blank line.
+
+    Example:
+        >>> QuestionAnswer(question="Why Nara?", answer="Her hometown.").question
+        'Why Nara?'
     """
 
     question: CardLine
@@ -369,7 +403,33 @@ class QuestionAnswer(_Model):
 
 
 class StoryCard(_Model):
-    """A story card: header, optional sections in a fixed order, optional footer."""
+    """A story card: a header, optional sections in a fixed order, an optional footer.
+
+    The model is frozen and hashable, and enforces everything the text format
+    can represent: every card that validates can be written with :func:`dumps`
+    and read back as an equal card.
+
+    Attributes:
+        kind: Always ``"card"``: tells cards from briefs in JSON.
+        rank: The story's position in its feed (the optional first header line).
+        title: The title, one line, never made only of digits.
+        headline: The optional headline line.
+        tags: The items of the header's tag line (``A / B /``).
+        stats: The ``Story Stats`` section, or None.
+        breakdown: ``The Breakdown`` section, or None.
+        keywords: The items of the ``Top Keywords`` tag line.
+        further_learning: The questions and answers of ``Further Learning``.
+        end_of_feed: Whether the card ends with ``You're all caught up``.
+
+    Raises:
+        pydantic.ValidationError: A value the text format cannot hold (a title
+            with a line break, a tag containing ``' / '``...).
+
+    Example:
+        >>> card = StoryCard(rank=20, title="Japan Korea Summit", tags=["Nara, Japan"])
+        >>> card == StoryCard.model_validate_json(card.model_dump_json())
+        True
+    """
 
     kind: Literal["card"] = "card"
     rank: Count | None = None
@@ -386,8 +446,22 @@ class StoryCard(_Model):
 class StoryBrief(_Model):
     """A story brief: up to four headed sections of text, at least one present.
 
+    Attributes:
+        kind: Always ``"brief"``.
+        whats_happening: The text under ``What's Happening?``, or None.
+        why_its_important: The text under ``Why It's Important?``, or None.
+        whats_next: The text under ``What's Next?``, or None.
+        beyond_the_headlines: The text under ``Beyond the Headlines``, or None.
+
     Line breaks inside a section are kept as ``\\n``; paragraphs are separated by
     ``\\n\\n``.
+
+    Raises:
+        pydantic.ValidationError: No section, or text the format cannot hold.
+
+    Example:
+        >>> StoryBrief(whats_next="Talks.\\n\\nMore talks.").whats_next
+        'Talks.\\n\\nMore talks.'
     """
 
     kind: Literal["brief"] = "brief"

@@ -790,18 +790,29 @@ def parse_text(
 
 
 def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBrief:
-    """Read a story from text.
+    """Read a story from its text.
 
-    ``kind`` forces ``"card"`` or ``"brief"``; by default a story whose first
-    non-blank line is a brief heading is a brief and any other is a card. Bytes
-    are decoded as UTF-8 (a leading byte-order mark is dropped).
+    By default a story whose first non-blank line is a brief heading is a brief,
+    and any other story is a card.
+
+    Args:
+        text: The story, as text or as UTF-8 bytes (a leading byte-order mark is
+            dropped). LF, CRLF and CR line breaks are all accepted.
+        kind: ``"card"`` or ``"brief"`` to read the story as that kind.
+
+    Returns:
+        A :class:`StoryCard` or a :class:`StoryBrief`.
 
     Raises:
-        StoryFormatError: the text is not a valid story; ``.diagnostics`` says
-            where and why.
+        StoryFormatError: The text is not a valid story. Its ``diagnostics``
+            list every error with its line and column; ``str()`` shows them
+            with the source line and a caret.
+        ValueError: ``kind`` is neither ``"card"``, ``"brief"`` nor None.
 
-    >>> loads("20\\nJapan Korea Summit\\n").rank
-    20
+    Example:
+        >>> card = loads("20\\nJapan Korea Summit\\nNara, Japan /\\n")
+        >>> card.rank, card.title, card.tags
+        (20, 'Japan Korea Summit', ('Nara, Japan',))
     """
     story, parsed = parse_text(text, kind)
     if story is None:
@@ -812,12 +823,25 @@ def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBr
 def load(
     source: str | os.PathLike[str] | BinaryIO, *, kind: Kind | None = None
 ) -> StoryCard | StoryBrief:
-    """Read a story from a file path or a binary file object.
+    """Read a story from a file.
+
+    Args:
+        source: A path, or a file object opened in binary mode (as
+            :func:`tomllib.load` takes). The bytes are decoded as UTF-8.
+        kind: ``"card"`` or ``"brief"`` to read the story as that kind.
+
+    Returns:
+        A :class:`StoryCard` or a :class:`StoryBrief`.
 
     Raises:
-        StoryFormatError: the file is not a valid story.
-        OSError: the file cannot be read.
+        StoryFormatError: The file is not a valid story; the error names the file.
+        OSError: The file cannot be read.
         TypeError: ``source`` is a file opened in text mode.
+
+    Example:
+        >>> card = load("examples/card-japan-korea-summit.txt")  # doctest: +SKIP
+        >>> with open("examples/card-japan-korea-summit.txt", "rb") as f:  # doctest: +SKIP
+        ...     card = load(f)
     """
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)

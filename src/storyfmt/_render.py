@@ -50,12 +50,20 @@ def to_markdown(story: StoryCard | StoryBrief) -> str:
     """Render a story as Markdown: headings, lists and a table of the stats.
 
     Every character of the story's text is escaped, so that it shows as written.
+    This is an output format only.
 
-    >>> from storyfmt import StoryCard
-    >>> print(to_markdown(StoryCard(title="Summit", tags=("Nara, Japan",))), end="")
-    # Summit
-    <BLANKLINE>
-    *Nara, Japan*
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+
+    Returns:
+        The Markdown text.
+
+    Example:
+        >>> from storyfmt import StoryCard
+        >>> print(to_markdown(StoryCard(title="Summit", tags=("Nara, Japan",))), end="")
+        # Summit
+        <BLANKLINE>
+        *Nara, Japan*
     """
     out: list[str] = []
     if isinstance(story, StoryBrief):
@@ -116,13 +124,21 @@ def _tag_list(items: tuple[str, ...]) -> str:
 
 
 def to_html(story: StoryCard | StoryBrief) -> str:
-    """Render a story as a self-contained HTML page (no scripts, no external files).
+    """Render a story as a self-contained HTML page.
 
-    All of the story's text is HTML-escaped.
+    The page has its style inline, no scripts and no external files; all of the
+    story's text is HTML-escaped. This is an output format only.
 
-    >>> from storyfmt import StoryCard
-    >>> "<h1>Tom &amp; Jerry</h1>" in to_html(StoryCard(title="Tom & Jerry"))
-    True
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+
+    Returns:
+        The HTML document.
+
+    Example:
+        >>> from storyfmt import StoryCard
+        >>> "<h1>Tom &amp; Jerry</h1>" in to_html(StoryCard(title="Tom & Jerry"))
+        True
     """
     body: list[str] = []
     if isinstance(story, StoryBrief):

@@ -115,12 +115,23 @@ def check_rules(fields: Mapping[str, Any], spans: Mapping[Path_, Span]) -> list[
 def validate(source: str | bytes, *, kind: Kind | None = None) -> list[Diagnostic]:
     """Check a story and return every error and warning found, in line order.
 
-    Never raises for bad input: an empty list means a valid story with nothing
-    to warn about. ``kind`` forces ``"card"`` or ``"brief"`` instead of
-    detecting it.
+    Unlike :func:`loads`, it never raises for bad input, and it reports warnings
+    too (values outside the known vocabularies, questions without ``?``, repeated
+    items...). An empty list means a valid story with nothing to warn about.
+    After ten errors the rest are counted in one ``SF100`` diagnostic.
 
-    >>> [d.code for d in validate("Title\\n\\nStory Stats\\n\\nStatus\\nPending\\n")]
-    ['SF501']
+    Args:
+        source: The story, as text or UTF-8 bytes.
+        kind: ``"card"`` or ``"brief"`` to check the story as that kind.
+
+    Returns:
+        A list of :class:`Diagnostic`, errors and warnings, sorted by position.
+
+    Example:
+        >>> for d in validate("Title\\n\\nStory Stats\\n\\nStatus\\nPending\\nVirality\\nhigh\\n"):
+        ...     print(d.line, d.code, d.severity, d.message)
+        6 SF501 warning Status 'Pending' is not one of the known values
+        8 SF301 error Virality must be a number, got 'high'
     """
     _, parsed = parse_text(source, kind)
     # A warning about a value on a line with an error would only echo the error.

@@ -25,15 +25,23 @@ _POSITION = re.compile(r"line (\d+) column (\d+)")
 def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
     """Write a story as JSON, ``kind`` first, non-ASCII text kept as is.
 
-    >>> from storyfmt import StoryBrief
-    >>> print(to_json(StoryBrief(whats_next="Talks.")))
-    {
-      "kind": "brief",
-      "whats_happening": null,
-      "why_its_important": null,
-      "whats_next": "Talks.",
-      "beyond_the_headlines": null
-    }
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+        indent: Spaces per level, or None for one line (as JSON Lines wants).
+
+    Returns:
+        The JSON text, which :func:`from_json` reads back as an equal story.
+
+    Example:
+        >>> from storyfmt import StoryBrief
+        >>> print(to_json(StoryBrief(whats_next="Talks.")))
+        {
+          "kind": "brief",
+          "whats_happening": null,
+          "why_its_important": null,
+          "whats_next": "Talks.",
+          "beyond_the_headlines": null
+        }
     """
     return story.model_dump_json(indent=indent)
 
@@ -66,8 +74,22 @@ def json_problems(invalid: ValidationError) -> list[Diagnostic]:
 def from_json(text: str | bytes) -> StoryCard | StoryBrief:
     """Read a story from its JSON form, validated by the same models as text.
 
+    The JSON is read strictly: no unknown keys, no strings for numbers.
+
+    Args:
+        text: A JSON document, as text or bytes.
+
+    Returns:
+        A :class:`StoryCard` or a :class:`StoryBrief`, by its ``kind``.
+
     Raises:
-        StoryFormatError: the JSON does not parse or does not describe a valid story.
+        StoryFormatError: The JSON does not parse (``SF401``, with its line and
+            column) or does not describe a valid story (``SF402`` and the codes
+            of the rules it breaks).
+
+    Example:
+        >>> from_json('{"kind": "card", "title": "Summit", "rank": 3}').rank
+        3
     """
     try:
         return story_adapter().validate_json(text, strict=True)
@@ -79,12 +101,16 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the JSON form of a story.
 
     It is generated from the models, with the text rules written as patterns, so
-    that tools outside Python can check JSON stories. The models remain the
-    reference: a few rules (such as the length of a whole tag line) are beyond a
-    schema.
+    that tools outside Python (check-jsonschema, editors) can check JSON stories.
+    The models remain the reference: a few rules, such as the length of a whole
+    tag line, are beyond a schema.
 
-    >>> json_schema()["$schema"]
-    'https://json-schema.org/draft/2020-12/schema'
+    Returns:
+        The schema, as a dictionary ready for :func:`json.dumps`.
+
+    Example:
+        >>> json_schema()["$schema"]
+        'https://json-schema.org/draft/2020-12/schema'
     """
     schema = story_adapter().json_schema()
     return {
@@ -118,22 +144,29 @@ def _yaml_dumper() -> type[yaml.SafeDumper]:
 
 
 def to_yaml(story: StoryCard | StoryBrief) -> str:
-    """Write a story as YAML: the JSON form's fields, multi-line text as literal blocks.
+    """Write a story as YAML: the fields of the JSON form, multi-line text as literal blocks.
 
-    Needs the ``yaml`` extra (PyYAML).
+    Needs the ``yaml`` extra (``pip install "storyfmt[yaml]"``).
+
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+
+    Returns:
+        The YAML text, which :func:`from_yaml` reads back as an equal story.
 
     Raises:
         ImportError: PyYAML is not installed.
 
-    >>> from storyfmt import StoryBrief
-    >>> print(to_yaml(StoryBrief(whats_next="Talks.\\nMore talks.")), end="")
-    kind: brief
-    whats_happening: null
-    why_its_important: null
-    whats_next: |-
-      Talks.
-      More talks.
-    beyond_the_headlines: null
+    Example:
+        >>> from storyfmt import StoryBrief
+        >>> print(to_yaml(StoryBrief(whats_next="Talks.\\nMore talks.")), end="")
+        kind: brief
+        whats_happening: null
+        why_its_important: null
+        whats_next: |-
+          Talks.
+          More talks.
+        beyond_the_headlines: null
     """
     _require_yaml()
     import yaml  # noqa: PLC0415
@@ -146,11 +179,22 @@ def from_yaml(text: str | bytes) -> StoryCard | StoryBrief:
     """Read a story from YAML, validated exactly as its JSON form would be.
 
     YAML is read with PyYAML's safe loader (no Python objects); it needs the
-    ``yaml`` extra.
+    ``yaml`` extra (``pip install "storyfmt[yaml]"``).
+
+    Args:
+        text: A YAML document, as text or bytes.
+
+    Returns:
+        A :class:`StoryCard` or a :class:`StoryBrief`, by its ``kind``.
 
     Raises:
-        StoryFormatError: the YAML does not parse or does not describe a valid story.
+        StoryFormatError: The YAML does not parse, holds values JSON cannot
+            (dates, for instance), or does not describe a valid story.
         ImportError: PyYAML is not installed.
+
+    Example:
+        >>> from_yaml("kind: card\\ntitle: Summit\\n").title
+        'Summit'
     """
     _require_yaml()
     import yaml  # noqa: PLC0415

@@ -73,19 +73,47 @@ def _brief_lines(brief: StoryBrief) -> list[str]:
 
 
 def dumps(story: StoryCard | StoryBrief) -> str:
-    """Write a story as canonical text: LF line endings, one final newline.
+    """Write a story as canonical text.
 
-    >>> from storyfmt import StoryCard
-    >>> print(dumps(StoryCard(title="Japan Korea Summit", tags=["Nara, Japan"])), end="")
-    Japan Korea Summit
-    Nara, Japan /
+    The text has LF line breaks, one blank line around section headings, bullets
+    written as ``  • text``, and exactly one final newline. Reading it back gives
+    an equal story.
+
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+
+    Returns:
+        The canonical text of the story.
+
+    Example:
+        >>> from storyfmt import StoryCard
+        >>> print(dumps(StoryCard(title="Japan Korea Summit", tags=["Nara, Japan"])), end="")
+        Japan Korea Summit
+        Nara, Japan /
     """
     lines = _card_lines(story) if isinstance(story, StoryCard) else _brief_lines(story)
     return "\n".join(lines) + "\n"
 
 
 def dump(story: StoryCard | StoryBrief, target: str | os.PathLike[str] | BinaryIO) -> None:
-    """Write a story as canonical text to a file path or a binary file object."""
+    """Write a story as canonical text (UTF-8) to a file.
+
+    Args:
+        story: A :class:`StoryCard` or a :class:`StoryBrief`.
+        target: A path (the file is created or replaced), or a file object
+            opened in binary mode.
+
+    Raises:
+        OSError: The file cannot be written.
+
+    Example:
+        >>> import io
+        >>> from storyfmt import StoryCard
+        >>> out = io.BytesIO()
+        >>> dump(StoryCard(title="Summit"), out)
+        >>> out.getvalue()
+        b'Summit\\n'
+    """
     data = dumps(story).encode("utf-8")
     if isinstance(target, (str, os.PathLike)):
         with open(target, "wb") as handle:
