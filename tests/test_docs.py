@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -54,3 +57,54 @@ def test_every_rule_example_gives_the_output_shown(code: str) -> None:
     found, lines, path = _example(language, body)
     rendered = "\n".join(render(d, lines, path) for d in found if d.code == code)
     assert rendered + "\n" == shown
+
+
+_PYTHON = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+_PAGES = ("index.md", "quickstart.md", "recipes.md")
+_BLOCKS = [
+    pytest.param(page, code, id=f"{page}-{number}")
+    for page in _PAGES
+    for number, code in enumerate(_PYTHON.findall((ROOT / "docs" / page).read_text("utf-8")))
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with the examples and a few hundred story files, one of them broken."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    stories = tmp_path / "stories" / "2026"
+    stories.mkdir(parents=True)
+    sources = sorted((ROOT / "examples").glob("*.txt"))
+    for number in range(300):
+        shutil.copy(sources[number % len(sources)], stories / f"{number:03d}.txt")
+    (stories / "broken.txt").write_text("Title\n\nStory Stats\n\nVirality\nhigh\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("page", "code"), _BLOCKS)
+def test_every_python_example_of_the_docs_runs(page: str, code: str, workspace: Path) -> None:
+    for module in ("pandas", "dask"):
+        if f"import {module}" in code:
+            pytest.importorskip(module)
+    exec(compile(code, page, "exec"), {"__name__": "__main__"})
+    if "dask" in code:
+        records = [
+            json.loads(line)
+            for part in sorted((workspace / "stories-jsonl").glob("part-*.jsonl"))
+            for line in part.read_text("utf-8").splitlines()
+        ]
+        assert len(records) == 301
+        broken = [r for r in records if "errors" in r]
+        assert [r["path"] for r in broken] == ["stories/2026/broken.txt"]
+        assert broken[0]["errors"] == ["6:1 SF301 Virality must be a number, got 'high'"]
+        for record in records[:20]:
+            if "story" in record:
+                assert storyfmt.load(record["path"]).model_dump(mode="json") == record["story"]
+
+
+def test_the_docs_examples_cover_the_recipes() -> None:
+    recipes = [code for page, code in (b.values for b in _BLOCKS) if page == "recipes.md"]
+    assert any("dask.bag" in code for code in recipes)
+    assert any("pandas" in code for code in recipes)
+    assert any("storyfmt.testing" in code for code in recipes)
