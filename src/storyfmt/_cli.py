@@ -653,7 +653,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if a file would change"
     )
     fmt.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
-    fmt.add_argument("--stdin-filename", metavar="NAME")
+    fmt.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
+    )
     fmt.set_defaults(run=cmd_fmt)
 
     convert = command("convert", "Convert stories between formats.")
@@ -675,7 +677,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json", "yaml", "jsonl", "markdown", "html"),
         help="output format (default: from the output file name)",
     )
-    convert.add_argument("--stdin-filename", metavar="NAME")
+    convert.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
+    )
     convert.set_defaults(run=cmd_convert)
 
     schema = command("schema", "Print the JSON Schema (draft 2020-12) of the JSON form.")
