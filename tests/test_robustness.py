@@ -141,7 +141,7 @@ def test_many_errors_are_capped_and_counted() -> None:
 
 
 _N = 50_000
-_PATHOLOGICAL = {
+_PATHOLOGICAL: dict[str, tuple[str | bytes, int, tuple[int, str] | None]] = {
     # name: (text, how many diagnostics, the first one's line and code)
     "many-headings": ("T\n\n" + "Story Stats\n" * _N, 11, (3, "SF206")),
     "many-bullets": ("T\n\nThe Breakdown\n\n" + "  \u2022 x\n\n" * _N, _N - 1, (7, "SF507")),
@@ -150,6 +150,7 @@ _PATHOLOGICAL = {
     "many-errors": ("T\n\nStory Stats\n\n" + "Virality\nhigh\n" * _N, 11, (6, "SF301")),
     "many-slashes": ("T\n" + " / " * _N + "\n", 11, (2, "SF214")),
     "many-paragraphs": ("What's Next?\n" + "text\n\n" * _N, 0, None),
+    "binary-file": (bytes(range(256)) * 4_000, 11, (1, "SF102")),
 }
 
 
@@ -157,7 +158,7 @@ _PATHOLOGICAL = {
 def test_pathological_input_finishes(name: str, tmp_path: Path) -> None:
     text, count, first = _PATHOLOGICAL[name]
     path = tmp_path / "story.txt"
-    path.write_text(text, "utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     script = (
         "import json, sys, storyfmt\n"
         "found = storyfmt.validate(open(sys.argv[1], 'rb').read())\n"

@@ -67,7 +67,25 @@ _BRIEF_TYPES = _heading_types(
 _NOT_HEADINGS = frozenset((TEXT, BLOCK, LINE, BULLET))
 _BULLET_MARKERS = frozenset("\u2022-*")
 
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_FAULT_HINTS = {
+    "SF101": "save the file as UTF-8",
+    "SF102": "story text may hold tabs but no other control characters",
+}
+# The characters FORBIDDEN holds, by the code they are reported with; a lone
+# surrogate from U+DC80 to U+DCFF stands for a byte that is not UTF-8 when the
+# story was read from bytes (see decode).
+_BOM = re.compile("\ufeff")
+_FAULTS = {
+    True: (
+        ("SF101", re.compile("[\udc80-\udcff]")),
+        ("SF102", re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udc7f\udd00-\udfff]")),
+        ("SF103", _BOM),
+    ),
+    False: (
+        ("SF102", re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")),
+        ("SF103", _BOM),
+    ),
+}
 
 
 class Token:
@@ -156,39 +174,26 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
             )
         if line.isprintable() or FORBIDDEN.search(line) is None:
             continue
-        for match in FORBIDDEN.finditer(line):
-            char = match.group()
-            column = match.start() + 1
-            if from_bytes and _ESCAPED_BYTE.fullmatch(char):
-                found.append(
-                    diagnostic(
-                        "SF101",
-                        index + 1,
-                        column,
-                        f"invalid UTF-8: byte 0x{ord(char) - 0xDC00:02X} is not part of"
-                        " a valid character",
-                        hint="save the file as UTF-8",
-                    )
-                )
-            elif char == "\ufeff":
-                found.append(
-                    diagnostic(
-                        "SF103",
-                        index + 1,
-                        column,
-                        "a byte-order mark (U+FEFF) may only stand at the very start of the file",
-                    )
-                )
+        # One diagnostic per kind of fault and line, however many bad characters
+        # it holds: a binary file must not cost a diagnostic per byte.
+        for code, pattern in _FAULTS[from_bytes]:
+            first = pattern.search(line)
+            if first is None:
+                continue
+            char = first.group()
+            if code == "SF101":
+                message = f"invalid UTF-8: byte 0x{ord(char) - 0xDC00:02X} is not part of"
+                message += " a valid character"
+            elif code == "SF103":
+                message = "a byte-order mark (U+FEFF) may only stand at the very start of the file"
             else:
-                found.append(
-                    diagnostic(
-                        "SF102",
-                        index + 1,
-                        column,
-                        f"the control character U+{ord(char):04X} is not allowed in a story",
-                        hint="story text may hold tabs but no other control characters",
-                    )
-                )
+                message = f"the control character U+{ord(char):04X} is not allowed in a story"
+            more = len(pattern.findall(line, first.end()))
+            if more:
+                message += f" ({more} more on this line)"
+            found.append(
+                diagnostic(code, index + 1, first.start() + 1, message, hint=_FAULT_HINTS.get(code))
+            )
         lines[index] = FORBIDDEN.sub("\ufffd", line)
     return found
 
