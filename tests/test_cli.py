@@ -55,8 +55,9 @@ def run(
 
 @pytest.fixture
 def stories(tmp_path: Path) -> Path:
-    for example in EXAMPLES.glob("*.txt"):
-        shutil.copy(example, tmp_path / example.name)
+    """A folder of the two seed examples, a story with problems and a file that is no story."""
+    for name in ("brief-japan-korea-summit.txt", "card-japan-korea-summit.txt"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
     (tmp_path / "bad.txt").write_text(BAD)
     (tmp_path / "notes.md").write_text("not a story")
     return tmp_path
