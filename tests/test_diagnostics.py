@@ -182,3 +182,75 @@ def test_a_forced_brief_must_start_with_a_heading() -> None:
     found = storyfmt.validate("A summit in Nara.\nWhat's Next?\nTalks.\n", kind="brief")
     assert [(d.line, d.column, d.code) for d in found] == [(1, 1, "SF216")]
     assert found[0].message == "a brief starts with a section heading, found 'A summit in Nara.'"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1\nT\nHeadline\nA /\nExtra\n", [(5, "unexpected line 'Extra' in the header")]),
+        ("T\nA /\nHeadline\n", [(3, "unexpected line 'Headline' in the header")]),
+        ("T\nA /\nB /\n", [(3, "unexpected line 'B /' in the header")]),
+        ("T\nOne\nTwo\nA /\n", [(3, "unexpected line 'Two' in the header")]),
+    ],
+)
+def test_a_header_line_out_of_place_is_blamed_not_the_tag_line(
+    text: str, expected: list[tuple[int, str]]
+) -> None:
+    assert [(d.line, d.message) for d in storyfmt.validate(text)] == expected
+
+
+def test_a_bullet_without_a_space_is_one_error_with_a_hint() -> None:
+    found = storyfmt.validate("T\n\nThe Breakdown\n\n\u2022text\n")
+    assert [(d.line, d.code, d.hint) for d in found] == [
+        (5, "SF201", "put a space after the bullet marker")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("Virality", "-1.5"), ("Articles", "-3"), ("Duration", "-2 hours")]
+)
+def test_a_negative_number_is_out_of_range(key: str, value: str) -> None:
+    found = storyfmt.validate(f"T\n\nStory Stats\n\n{key}\n{value}\n")
+    assert [(d.line, d.code, d.message) for d in found] == [
+        (6, "SF304", f"{key} must not be negative, got '{value}'")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        (
+            '{"kind": "card", "title": "T", "breakdown": {"points": []}}',
+            ["'breakdown.points' must not be empty"],
+        ),
+        (
+            '{"kind": "card", "title": "T", "breakdown": {"points": [""]}}',
+            ["'breakdown.points[0]' must not be empty"],
+        ),
+        (
+            '{"kind": "card", "title": "T", "stats": {"other": {"Status": "x"}}}',
+            ["the key 'Status' of 'stats.other' is a known key, which has its own field 'status'"],
+        ),
+        (
+            '{"kind": "card", "title": "T", "rank": -1, "stats": {}}',
+            ["'rank' must be greater than or equal to 0", "'stats' must hold at least one value"],
+        ),
+    ],
+)
+def test_json_problems_are_said_in_plain_words(text: str, messages: list[str]) -> None:
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.from_json(text)
+    assert [d.message for d in raised.value.diagnostics] == messages
+
+
+def test_bytes_like_input_reads_and_other_types_are_refused() -> None:
+    assert storyfmt.loads(bytearray(b"T\n")).title == "T"
+    assert storyfmt.validate(memoryview(b"T\n")) == []
+    for wrong in (None, 12, ["T"]):
+        with pytest.raises(TypeError, match="a story is read from str or bytes"):
+            storyfmt.loads(wrong)  # type: ignore[arg-type]
+
+
+def test_a_lone_surrogate_is_not_called_a_control_character() -> None:
+    (found,) = storyfmt.validate("Title\nHead\ud800line\n")
+    assert found.message == "the lone surrogate U+D800 is not allowed in a story"

@@ -61,7 +61,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("SF301", "invalid-number", "error", "Virality that is not a decimal number"),
     Code("SF302", "invalid-integer", "error", "Articles that is not a whole number"),
     Code("SF303", "invalid-duration", "error", "a Duration that is not '<number> <unit>'"),
-    Code("SF304", "out-of-range", "error", "a number too large to keep exactly"),
+    Code("SF304", "out-of-range", "error", "a negative number, or one too large to keep exactly"),
     Code("SF305", "invalid-text", "error", "text the format cannot hold in that place"),
     # JSON
     Code("SF401", "invalid-json", "error", "a JSON document that does not parse"),

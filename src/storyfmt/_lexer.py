@@ -65,7 +65,8 @@ _BRIEF_TYPES = _heading_types(
 )
 
 _NOT_HEADINGS = frozenset((TEXT, BLOCK, LINE, BULLET))
-_BULLET_MARKERS = frozenset("\u2022-*")
+BULLET_MARKERS = frozenset("\u2022-*")
+"""The characters that mark a bullet line when a space or tab follows them."""
 
 _FAULT_HINTS = {
     "SF101": "save the file as UTF-8",
@@ -187,7 +188,8 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
             elif code == "SF103":
                 message = "a byte-order mark (U+FEFF) may only stand at the very start of the file"
             else:
-                message = f"the control character U+{ord(char):04X} is not allowed in a story"
+                what = "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character"
+                message = f"the {what} U+{ord(char):04X} is not allowed in a story"
             more = len(pattern.findall(line, first.end()))
             if more:
                 message += f" ({more} more on this line)"
@@ -232,7 +234,7 @@ def tokenize(lines: list[str], kind: Kind) -> list[Token]:
             tokens.append(Token(type_, stripped, number, column))
             text = block = None
             continue
-        bullet = card and stripped[0] in _BULLET_MARKERS and stripped[1:2] in (" ", "\t")
+        bullet = card and stripped[0] in BULLET_MARKERS and stripped[1:2] in (" ", "\t")
         line = Token(BULLET if bullet else LINE, stripped, number, column)
         if block is not None:
             block.append(line)

@@ -159,7 +159,7 @@ def _check_other_key(value: str) -> str:
     known = STATS_KEYS_FOLDED.get(value.casefold())
     if known is not None:
         if known == value:
-            raise _fail("SF305", f"'{value}' is a known key and belongs in its own field")
+            raise _fail("SF305", f"is a known key, which has its own field '{STATS_FIELDS[value]}'")
         raise _fail("SF209", f"differs from the known key '{known}' only in case")
     return value
 

@@ -30,6 +30,7 @@ from pydantic_core import ErrorDetails
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
 from storyfmt._lexer import (
     BULLET,
+    BULLET_MARKERS,
     TEXT,
     Kind,
     LineLexer,
@@ -115,9 +116,15 @@ def _too_large(label: str, token: Token) -> Diagnostic:
     return _at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}")
 
 
+_NUMBER_FORMS = {"Duration": _DURATION, "Virality": _DECIMAL, "Articles": _INTEGER}
+
+
 def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
     """Convert a Story Stats value line to its typed value."""
     text = token.value
+    form = _NUMBER_FORMS.get(key)
+    if form is not None and text.startswith("-") and form.fullmatch(text[1:]):
+        return None, _at("SF304", token, f"{key} must not be negative, got {quote(text)}")
     if key == "Duration":
         match = _DURATION.fullmatch(text)
         unit = match.group(2) if match else ""
@@ -235,7 +242,7 @@ class _Builder(Transformer[Any, Any]):
         if len(rest) >= 2 and _INTEGER.fullmatch(rest[0].value):
             rank = _integer(rest[0].value)
             if rank is None:
-                part.problems.append(_too_large("The rank", rest[0]))
+                part.problems.append(_too_large("the rank", rest[0]))
             else:
                 fields["rank"] = rank
                 spans[("rank",)] = _span(rest[0])
@@ -243,24 +250,26 @@ class _Builder(Transformer[Any, Any]):
         fields["title"] = rest[0].value
         spans[("title",)] = _span(rest[0])
         rest = rest[1:]
-        if rest and rest[-1].value.endswith(" /"):
-            tags, tag_spans, problems = _tag_line(rest[-1], "tags")
+        # The tag line is the first line after the title that ends with " /" (a
+        # headline never does): lines out of place are reported, not the tags.
+        at = next((n for n, line in enumerate(rest) if line.value.endswith(" /")), len(rest))
+        for tag_line in rest[at : at + 1]:
+            tags, tag_spans, problems = _tag_line(tag_line, "tags")
             fields["tags"] = tags
             spans.update(tag_spans)
-            spans[("tags",)] = _span(rest[-1])
+            spans[("tags",)] = _span(tag_line)
             part.problems.extend(problems)
-            rest = rest[:-1]
-        if rest:
+        if at:
             fields["headline"] = rest[0].value
             spans[("headline",)] = _span(rest[0])
-        for extra in rest[1:]:
+        for extra in rest[1:at] + rest[at + 1 :]:
             part.problems.append(
                 _at(
                     "SF203",
                     extra,
                     f"unexpected line {quote(extra.value)} in the header",
                     hint="a header holds at most a rank, a title, a headline and a tag line,"
-                    " and ends at the first blank line",
+                    " in this order, and ends at the first blank line",
                 )
             )
         return part
@@ -323,7 +332,7 @@ class _Builder(Transformer[Any, Any]):
         if match.group(1) is not None:
             count = _integer(match.group(1))
             if count is None:
-                part.problems.append(_too_large("The Breakdown count", heading))
+                part.problems.append(_too_large("the count of The Breakdown", heading))
         points: list[str] = []
         in_error = False
         for bullet in (line for block in blocks for line in block.lines):
@@ -335,6 +344,9 @@ class _Builder(Transformer[Any, Any]):
                             bullet,
                             f"expected a bullet line ('  \u2022 text') or a section heading,"
                             f" found {quote(bullet.value)}",
+                            hint="put a space after the bullet marker"
+                            if bullet.value[0] in BULLET_MARKERS
+                            else None,
                         )
                     )
                 in_error = True
@@ -344,7 +356,7 @@ class _Builder(Transformer[Any, Any]):
             offset = len(bullet.value) - len(text)
             part.spans[("breakdown", "points", len(points))] = _span(bullet, offset)
             points.append(text)
-        if not points:
+        if not blocks:
             _empty(part, "bullet points")
         part.fields["breakdown"] = {"count": count, "points": points}
         return part
@@ -666,7 +678,6 @@ _TYPE_CODES = {
     "greater_than_equal": "SF304",
     "less_than_equal": "SF304",
     "finite_number": "SF304",
-    "too_short": "SF206",
 }
 
 
@@ -682,32 +693,32 @@ def label(path: Sequence[str | int]) -> str:
         field = path[1]
         if field == "other" and len(path) >= 3:
             if path[-1] == "[key]":
-                return f"The key {quote(str(path[2]))}"
-            return f"The value of {quote(str(path[2]))}"
+                return f"the key {quote(str(path[2]))}"
+            return f"the value of {quote(str(path[2]))}"
         for key, name in STATS_FIELDS.items():
             if name == field:
                 return key
     if head == "breakdown" and len(path) >= 3 and isinstance(path[2], int):
-        return f"Point {path[2] + 1} of The Breakdown"
+        return f"point {path[2] + 1} of The Breakdown"
     if head == "breakdown" and len(path) >= 2 and path[1] == "count":
-        return "The Breakdown count"
+        return "the count of The Breakdown"
     if head == "further_learning" and len(path) >= 3 and isinstance(path[1], int):
         number = path[1] + 1
-        return f"Question {number}" if path[2] == "question" else f"The answer to question {number}"
+        return f"question {number}" if path[2] == "question" else f"the answer to question {number}"
     if head in ("tags", "keywords") and len(path) >= 2 and isinstance(path[1], int):
-        noun = "Tag" if head == "tags" else "Keyword"
+        noun = "tag" if head == "tags" else "keyword"
         return f"{noun} {path[1] + 1}"
     names = {
-        "rank": "The rank",
-        "title": "The title",
-        "headline": "The headline",
+        "rank": "the rank",
+        "title": "the title",
+        "headline": "the headline",
         "stats": "Story Stats",
         "breakdown": "The Breakdown",
         "further_learning": "Further Learning",
         "keywords": "Top Keywords",
         **BRIEF_SECTIONS,
     }
-    return names.get(str(head), "The story")
+    return names.get(str(head), "the story")
 
 
 def explain(
@@ -731,6 +742,8 @@ def explain(
         return fallback, "'kind' is missing: it must be 'card' or 'brief'"
     if kind == "extra_forbidden":
         return fallback, f"{subject} is not a field of a story"
+    if kind == "too_short":
+        return "SF206", f"{subject} must not be empty"
     message = error["msg"].replace("Input should be", "must be")
     return _TYPE_CODES.get(kind, fallback), f"{subject} {message}"
 
@@ -761,11 +774,11 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             line, column, end = span if span is not None else (1, 1, None)
             if not loc and problems:
                 continue  # a whole-story check that earlier problems explain
-            if error["type"] == "SF206" and problems:
-                continue  # emptiness caused by a value reported already
             if line in reported:
                 continue  # the line's problem is reported already
             code, message = explain(error, label, "SF305")
+            if code == "SF206" and problems:
+                continue  # emptiness caused by a line reported already
             hint = _MODEL_HINTS.get(code)
             problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))
         story = None
@@ -780,6 +793,10 @@ def parse_text(
     """Parse one story; the model is None when there were errors."""
     if kind not in (None, "card", "brief"):
         raise ValueError(f"kind must be 'card', 'brief' or None, not {kind!r}")
+    if isinstance(source, (bytearray, memoryview)):
+        source = bytes(source)
+    elif not isinstance(source, (str, bytes)):
+        raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
     from_bytes = isinstance(source, bytes)
     lines = split_lines(decode(source) if isinstance(source, bytes) else source)
     character_problems = check_lines(lines, from_bytes=from_bytes)
@@ -808,6 +825,7 @@ def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBr
             list every error with its line and column; ``str()`` shows them
             with the source line and a caret.
         ValueError: ``kind`` is neither ``"card"``, ``"brief"`` nor None.
+        TypeError: ``text`` is neither text nor bytes.
 
     Example:
         >>> card = loads("20\\nJapan Korea Summit\\nNara, Japan /\\n")

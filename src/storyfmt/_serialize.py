@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
+from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
 from storyfmt._models import StoryBrief, StoryCard, story_adapter
 from storyfmt._parser import explain
 
@@ -47,18 +47,23 @@ def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
 
 
 def _json_path(path: Sequence[str | int]) -> str:
+    """Name a place in a story's JSON: ``'stats.other'``, ``'breakdown.points[0]'``."""
+    if path and path[-1] == "[key]":  # pydantic's location of a mapping's key
+        return f"the key {quote(str(path[-2]))} of {_json_path(path[:-2])}"
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return f"'{text}'" if text else "The story"
+    return f"'{text}'" if text else "the story"
 
 
 def json_problems(invalid: ValidationError) -> list[Diagnostic]:
     """Turn a pydantic error on JSON input into diagnostics."""
-    found: list[Diagnostic] = []
-    for error in invalid.errors(include_url=False, include_context=False):
+    errors = invalid.errors(include_url=False, include_context=False)
+    for error in errors:
         if error["loc"][:1] in (("card",), ("brief",)):
             error["loc"] = error["loc"][1:]  # the union's tag, not a field
+    found: list[Diagnostic] = []
+    for error in errors:
         if error["type"] == "json_invalid":
             position = _POSITION.search(error["msg"])
             line, column = (int(position[1]), int(position[2])) if position else (1, 1)
@@ -66,7 +71,12 @@ def json_problems(invalid: ValidationError) -> list[Diagnostic]:
             reason = reason.strip().removesuffix(" at").strip()
             found.append(diagnostic("SF401", line, column, f"invalid JSON: {reason}"))
             continue
+        loc = error["loc"]
         code, message = explain(error, _json_path, "SF402")
+        if code == "SF206" and any(
+            other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors
+        ):
+            continue  # pydantic also finds a list empty once its only item is invalid
         found.append(diagnostic(code, 1, 1, message))
     return found
 
