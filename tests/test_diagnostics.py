@@ -254,3 +254,27 @@ def test_bytes_like_input_reads_and_other_types_are_refused() -> None:
 def test_a_lone_surrogate_is_not_called_a_control_character() -> None:
     (found,) = storyfmt.validate("Title\nHead\ud800line\n")
     assert found.message == "the lone surrogate U+D800 is not allowed in a story"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("T\n\nstory stats\n\nStatus\nActive\n", "a heading is written exactly: 'Story Stats'"),
+        (
+            "T\n\nThe Breakdown many\n",
+            "a heading is written exactly: 'The Breakdown', or with a count: 'The Breakdown 15'",
+        ),
+        (
+            "T\n\nThe Breakdown\n\n- a\nTop keywords\n",
+            "a heading is written exactly: 'Top Keywords'",
+        ),
+        (
+            "T\n\nYou\u2019re all caught up!\n",
+            "a heading is written exactly: 'You're all caught up'",
+        ),
+        ("T\n\nA stray line\n", "the header ends at the first blank line"),
+    ],
+)
+def test_a_line_like_a_heading_gets_the_heading_as_a_hint(text: str, hint: str) -> None:
+    (found,) = storyfmt.validate(text)
+    assert (found.code, found.hint) == ("SF201", hint)

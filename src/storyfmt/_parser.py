@@ -211,6 +211,22 @@ def _section(children: list[Token]) -> tuple[Token, Sequence[Token]]:
     return heading, text[0].lines if text else ()
 
 
+def _heading_hint(line: str) -> str | None:
+    """How to write the card heading a line was probably meant to be, if any.
+
+    A line that starts like a heading, ignoring case and apostrophes (``story
+    stats``, ``The Breakdown many``, ``You're all caught up!``), is one.
+    """
+    folded = line.casefold().replace("\u2019", "'")
+    for heading in (*CARD_SECTIONS.values(), FOOTER):
+        if folded.startswith(heading.casefold()):
+            exact = f"a heading is written exactly: {quote(heading)}"
+            if heading == CARD_SECTIONS["breakdown"]:
+                exact += f", or with a count: {quote(heading + ' 15')}"
+            return exact
+    return None
+
+
 def _one_block(part: Part, blocks: Sequence[Token], hint: str) -> Sequence[Token]:
     """The lines of a section that holds one block; text after a blank line is an error."""
     if len(blocks) > 1:
@@ -221,7 +237,7 @@ def _one_block(part: Part, blocks: Sequence[Token], hint: str) -> Sequence[Token
                 stray,
                 f"expected a section heading after the blank line on line"
                 f" {blocks[0].lines[-1].line + 1}, found {quote(stray.value)}",
-                hint=hint,
+                hint=_heading_hint(stray.value) or hint,
             )
         )
     return blocks[0].lines if blocks else ()
@@ -346,7 +362,7 @@ class _Builder(Transformer[Any, Any]):
                             f" found {quote(bullet.value)}",
                             hint="put a space after the bullet marker"
                             if bullet.value[0] in BULLET_MARKERS
-                            else None,
+                            else _heading_hint(bullet.value),
                         )
                     )
                 in_error = True
