@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fnmatch
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import TextIO
 
@@ -69,27 +70,37 @@ class CommandError(Exception):
 # ---- files -------------------------------------------------------------------
 
 
-def _excluded(path: Path, patterns: Sequence[str]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch(text, pattern) or fnmatch(path.name, pattern) for pattern in patterns)
+def _globs(patterns: Sequence[str]) -> Callable[[str], bool]:
+    """One compiled test of whether a name matches any of the glob patterns (as fnmatch)."""
+    if not patterns:
+        return lambda name: False
+    regex = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
+    return lambda name: regex.match(os.path.normcase(name)) is not None
 
 
-def _walk(folder: Path, config: Config) -> Iterator[Path]:
+def _walk(folder: str, config: Config) -> Iterator[str]:
+    """The story files under a folder, skipping ignored and excluded folders and files.
+
+    An exclude pattern matches a file's or folder's name or its whole path (with ``/``).
+    """
+    included, excluded = _globs(config.include), _globs(config.exclude)
+
+    def kept(path: str, name: str) -> bool:
+        return not (excluded(name) or excluded(path.replace(os.sep, "/")))
+
     for root, folders, files in os.walk(folder):
-        here = Path(root)
+        here = str(Path(root))  # "./a" and "a/" are both reported as "a"
+        prefix = "" if here == "." else here + os.sep
         folders[:] = sorted(
             name
             for name in folders
             if name not in SKIPPED_FOLDERS
-            and not (here / name / "pyvenv.cfg").exists()
-            and not _excluded(here / name, config.exclude)
+            and not os.path.exists(os.path.join(root, name, "pyvenv.cfg"))
+            and kept(prefix + name, name)
         )
         for name in files:
-            path = here / name
-            if any(fnmatch(name, pattern) for pattern in config.include) and not _excluded(
-                path, config.exclude
-            ):
-                yield path
+            if included(name) and kept(prefix + name, name):
+                yield prefix + name
 
 
 def discover(arguments: Sequence[str], config: Config) -> list[str]:
@@ -105,7 +116,7 @@ def discover(arguments: Sequence[str], config: Config) -> list[str]:
             continue
         path = Path(argument)
         if path.is_dir():
-            inside = {str(item) for item in _walk(path, config)}
+            inside = set(_walk(argument, config))
             if not inside:
                 patterns = ", ".join(config.include)
                 raise CommandError(f"{argument}: no story files ({patterns}) in this folder")
