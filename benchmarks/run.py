@@ -64,6 +64,13 @@ TEXT: /[^\n]+/
 _NL: "\n"
 """
 
+PYDANTIC_FLOOR = """
+import pydantic, lark
+class Model(pydantic.BaseModel):
+    title: str
+Model(title="x")
+"""
+
 
 def median_time(function: Callable[[], object], *, repeat: int, budget: float = 0.2) -> float:
     """Seconds per call: the median of ``repeat`` runs, each about ``budget`` long."""
@@ -102,14 +109,25 @@ def synthetic_card(size: int) -> str:
     return text
 
 
-def wall_time(command: list[str], *, repeat: int, env: dict[str, str] | None = None) -> float:
-    """Median wall time of a command, in seconds."""
-    times = []
+def wall_times(runs: list[list[list[str]]], *, repeat: int) -> list[float]:
+    """Median wall time of each run, in seconds.
+
+    A run is one or more commands, started together and waited for together.
+    The runs take turns (a, b, a, b...), so that a busy spell of a shared
+    machine slows all of them alike and their ratios stay fair.
+    """
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for commands, spent in zip(runs, times, strict=True):
+            start = time.perf_counter()
+            processes = [
+                subprocess.Popen(command, stdout=subprocess.DEVNULL) for command in commands
+            ]
+            for command, process in zip(commands, processes, strict=True):
+                if process.wait():
+                    raise subprocess.CalledProcessError(process.returncode, command)
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 def cpu_model() -> str:
@@ -140,12 +158,25 @@ def _format_time(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
+def loads_and_json_times(text: str, repeat: int) -> tuple[float, float]:
+    """Seconds per call of ``loads`` on a story, and of ``model_validate_json`` on its JSON."""
+    story = storyfmt.loads(text)
+    as_json = storyfmt.to_json(story)
+    loads = median_time(partial(storyfmt.loads, text), repeat=repeat)
+    json_time = median_time(partial(type(story).model_validate_json, as_json), repeat=repeat)
+    return loads, json_time
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and sizes")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument("--seed-card-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
+    if args.seed_card_only:  # the run without lark-cython, in a child process
+        print(json.dumps(loads_and_json_times(SEED_CARD, repeat)))
+        return
     sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
     files = 1_000 if args.quick else 10_000
 
@@ -165,11 +196,7 @@ def main() -> None:
         ("card", SEED_CARD, EARLEY_CARD),
         ("brief", SEED_BRIEF, EARLEY_BRIEF),
     ):
-        story = storyfmt.loads(text)
-        as_json = storyfmt.to_json(story)
-        model = type(story)
-        loads = median_time(partial(storyfmt.loads, text), repeat=repeat)
-        json_time = median_time(partial(model.model_validate_json, as_json), repeat=repeat)
+        loads, json_time = loads_and_json_times(text, repeat)
         earley = lark.Lark(earley_grammar, parser="earley")
         earley_time = median_time(partial(earley.parse, text + "\n"), repeat=repeat, budget=0.5)
         floor = median_time(text.splitlines, repeat=repeat)
@@ -185,6 +212,23 @@ def main() -> None:
             f"{earley_time / loads:.0f}× `loads`",
         )
         table.add(f"seed {kind}: `str.splitlines`", floor, f"`loads` is {loads / floor:.0f}× this")
+
+    if accelerated:
+        pure = subprocess.run(
+            [sys.executable, __file__, "--seed-card-only", *(["--quick"] if args.quick else [])],
+            env={**os.environ, "STORYFMT_PURE_PYTHON": "1"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loads, json_time = json.loads(pure.stdout)
+        table.add(
+            "seed card: `loads` without lark-cython (`STORYFMT_PURE_PYTHON=1`)",
+            loads,
+            f"`loads` is **{loads / json_time:.1f}×** `model_validate_json` in that process",
+        )
+    else:
+        table.add("seed card: `loads` with lark-cython", None, "n/a: `pip install storyfmt[fast]`")
 
     card = storyfmt.loads(SEED_CARD)
     card_loads = median_time(lambda: storyfmt.loads(SEED_CARD), repeat=repeat)
@@ -220,37 +264,62 @@ def main() -> None:
     seed_path = ROOT / "examples" / "card-japan-korea-summit.txt"
     python = sys.executable
     subprocess.run([python, "-c", "import storyfmt; storyfmt.loads('T')"], check=True)
-    startup = wall_time(
-        [python, "-c", f"import storyfmt; storyfmt.loads(open({str(seed_path)!r}).read())"],
+    # The floor is the least any library returning pydantic models pays:
+    # defining a model imports pydantic's model machinery, and validating the
+    # first one builds its validator and looks up pydantic's plugins among the
+    # installed packages.
+    startup, imports, least = wall_times(
+        [
+            [[python, "-c", f"import storyfmt; storyfmt.loads(open({str(seed_path)!r}).read())"]],
+            [[python, "-c", "import pydantic, lark"]],
+            [[python, "-c", PYDANTIC_FLOOR]],
+        ],
         repeat=repeat + 4,
     )
-    imports = wall_time([python, "-c", "import pydantic, lark"], repeat=repeat + 4)
-    table.add("start-up: import storyfmt + first `loads`", startup, f"{startup / imports:.2f}×")
+    table.add(
+        "start-up: import storyfmt + first `loads`",
+        startup,
+        f"**{startup / imports:.2f}×** the baseline; {startup / least:.2f}× the floor",
+    )
     table.add("start-up: `import pydantic, lark`", imports, "baseline")
+    table.add(
+        "start-up: `import pydantic, lark`, one model defined and validated",
+        least,
+        f"the floor for pydantic models: {least / imports:.2f}× the baseline",
+    )
 
     command = shutil.which("storyfmt", path=str(Path(python).parent)) or shutil.which("storyfmt")
     if command is None:
         table.add("`storyfmt check` of many files", None, "n/a (the command is not installed)")
     else:
         with tempfile.TemporaryDirectory() as folder:
+            halves = [Path(folder, "a"), Path(folder, "b")]
+            for half in halves:
+                half.mkdir()
             for number in range(files):
                 seed = SEED_CARD if number % 2 else SEED_BRIEF
                 story = seed.replace("Japan", f"Japan {number}", 1)
-                Path(folder, f"{number:05d}.txt").write_text(story)
-            one = wall_time([command, "check", "-q", "--jobs", "1", folder], repeat=3)
-            two = wall_time([command, "check", "-q", "--jobs", "2", folder], repeat=3)
-            table.add(f"`storyfmt check` of {files:,} files, 1 worker", one)
-            table.add(
-                f"`storyfmt check` of {files:,} files, 2 workers", two, f"{one / two:.2f}× faster"
-            )
+                Path(halves[number % 2], f"{number:05d}.txt").write_text(story)
+            check = [command, "check", "-q"]
             cores = os.cpu_count() or 1
-            if cores > 2:
-                every = wall_time([command, "check", "-q", folder], repeat=3)
+            workers = [1, 2] + ([cores] if cores > 2 else [])
+            runs = [[[*check, "--jobs", str(jobs), folder]] for jobs in workers]
+            # What the machine itself gives two processes: each half checked by
+            # its own single-worker command, both at once, nothing shared.
+            runs.append([[*check, "--jobs", "1", str(half)] for half in halves])
+            one, *more, split = wall_times(runs, repeat=3 if args.quick else 5)
+            table.add(f"`storyfmt check` of {files:,} files, 1 worker", one)
+            for jobs, seconds in zip(workers[1:], more, strict=True):
                 table.add(
-                    f"`storyfmt check` of {files:,} files, {cores} workers",
-                    every,
-                    f"{one / every:.2f}× faster",
+                    f"`storyfmt check` of {files:,} files, {jobs} workers",
+                    seconds,
+                    f"**{one / seconds:.2f}×** faster",
                 )
+            table.add(
+                "two `check --jobs 1`, half the files each, at once",
+                split,
+                f"{one / split:.2f}× faster: the machine's own limit for two processes",
+            )
 
     if args.json:
         Path(args.json).write_text(

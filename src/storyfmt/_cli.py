@@ -213,6 +213,13 @@ def _check_all(paths: list[str], jobs: int, stdin_data: bytes | None) -> Iterato
         yield from map(check_one, on_disk)
 
 
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _check_in_worker(path: str) -> FileReport | None:
     """:func:`check_one`, sending back nothing for a file without problems."""
     report = check_one(path)
@@ -261,7 +268,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     )
     paths = discover(args.paths, config)
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or _cores()
     results = _check_all(paths, jobs, stdin_data)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
