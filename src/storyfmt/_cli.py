@@ -658,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=0,
         metavar="N",
-        help="worker processes (default 0: one per core)",
+        help="worker processes (default 0: one per core this process may use)",
     )
     check.add_argument(
         "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
