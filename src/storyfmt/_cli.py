@@ -606,9 +606,15 @@ def build_parser() -> argparse.ArgumentParser:
         " [tool.storyfmt]) instead of the nearest one",
     )
     common.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    reading = _Parser(add_help=False)
+    reading.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help_text: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+    def command(
+        name: str, help_text: str, aliases: Sequence[str] = (), *, reads_stories: bool = True
+    ) -> argparse.ArgumentParser:
         return commands.add_parser(
             name,
             aliases=list(aliases),
@@ -616,17 +622,20 @@ def build_parser() -> argparse.ArgumentParser:
             description=help_text,
             epilog=_EXIT_CODES,
             formatter_class=formatter,
-            parents=[common],
+            parents=[common, reading] if reads_stories else [common],
+        )
+
+    def story_paths(subcommand: argparse.ArgumentParser) -> None:
+        subcommand.add_argument(
+            "paths",
+            nargs="*",
+            default=["."],
+            metavar="PATH",
+            help="files, folders (searched for *.story and *.txt) or - for stdin; default: .",
         )
 
     check = command("check", "Report every problem of story files.", aliases=["validate"])
-    check.add_argument(
-        "paths",
-        nargs="*",
-        default=["."],
-        metavar="PATH",
-        help="files, folders (searched for *.story and *.txt) or - for stdin; default: .",
-    )
+    story_paths(check)
     check.add_argument(
         "--output-format",
         choices=("auto", *FORMATS),
@@ -660,20 +669,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 0: one per core this process may use)",
     )
-    check.add_argument(
-        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
-    )
     check.set_defaults(run=cmd_check)
 
     fmt = command("fmt", "Rewrite story files in canonical form.", aliases=["format"])
-    fmt.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    story_paths(fmt)
     fmt.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a file would change"
     )
     fmt.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
-    fmt.add_argument(
-        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
-    )
     fmt.set_defaults(run=cmd_fmt)
 
     convert = command("convert", "Convert stories between formats.")
@@ -695,12 +698,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json", "yaml", "jsonl", "markdown", "html"),
         help="output format (default: from the output file name)",
     )
-    convert.add_argument(
-        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
-    )
     convert.set_defaults(run=cmd_convert)
 
-    schema = command("schema", "Print the JSON Schema (draft 2020-12) of the JSON form.")
+    schema = command(
+        "schema", "Print the JSON Schema (draft 2020-12) of the JSON form.", reads_stories=False
+    )
     schema.add_argument("-o", "--output", metavar="FILE")
     schema.set_defaults(run=cmd_schema)
     return parser
