@@ -278,3 +278,10 @@ def test_a_lone_surrogate_is_not_called_a_control_character() -> None:
 def test_a_line_like_a_heading_gets_the_heading_as_a_hint(text: str, hint: str) -> None:
     (found,) = storyfmt.validate(text)
     assert (found.code, found.hint) == ("SF201", hint)
+
+
+def test_a_question_run_into_its_answer_is_one_error() -> None:
+    found = storyfmt.validate("T\n\nFurther Learning\n\nWhy?\nBecause.\nAnd more.\n")
+    assert [(d.line, d.code, d.hint) for d in found] == [
+        (6, "SF211", "put a blank line between a question and its answer")
+    ]

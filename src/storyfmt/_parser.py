@@ -418,7 +418,7 @@ class _Builder(Transformer[Any, Any]):
             _empty(part, "questions")
         for index in range(0, len(blocks), 2):
             question = blocks[index]
-            for extra in question[1:]:
+            for extra in question[1:2]:  # one error for the block, however long
                 part.problems.append(
                     _at(
                         "SF211",
@@ -428,6 +428,8 @@ class _Builder(Transformer[Any, Any]):
                     )
                 )
             if index + 1 == len(blocks):
+                if len(question) > 1:
+                    break  # most likely a question and its answer without the blank line
                 part.problems.append(
                     _at(
                         "SF210",
