@@ -127,6 +127,10 @@ def validate(source: str | bytes, *, kind: Kind | None = None) -> list[Diagnosti
     Returns:
         A list of :class:`Diagnostic`, errors and warnings, sorted by position.
 
+    Raises:
+        ValueError: ``kind`` is neither ``"card"``, ``"brief"`` nor None.
+        TypeError: ``source`` is neither text nor bytes.
+
     Example:
         >>> for d in validate("Title\\n\\nStory Stats\\n\\nStatus\\nPending\\nVirality\\nhigh\\n"):
         ...     print(d.line, d.code, d.severity, d.message)
