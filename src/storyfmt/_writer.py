@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import BinaryIO
 
+from storyfmt._files import write_file
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._vocabulary import BRIEF_SECTIONS, CARD_SECTIONS, FOOTER, STATS_FIELDS
 
@@ -98,13 +99,19 @@ def dumps(story: StoryCard | StoryBrief) -> str:
 def dump(story: StoryCard | StoryBrief, target: str | os.PathLike[str] | BinaryIO) -> None:
     """Write a story as canonical text (UTF-8) to a file.
 
+    A path is written safely: the new text goes to a temporary file in the same
+    folder, which then replaces the file all at once, keeping its permissions,
+    owner and group (a file with several hard links is rewritten in place
+    instead, and so stays one file). If writing fails, for instance on a full
+    disk, the old file is left exactly as it was and no temporary file remains.
+
     Args:
         story: A :class:`StoryCard` or a :class:`StoryBrief`.
-        target: A path (the file is created or replaced), or a file object
-            opened in binary mode.
+        target: A path (the file is created or replaced; a symbolic link is
+            followed and stays a link), or a file object opened in binary mode.
 
     Raises:
-        OSError: The file cannot be written.
+        OSError: The file cannot be written, or is read-only.
 
     Example:
         >>> import io
@@ -116,7 +123,6 @@ def dump(story: StoryCard | StoryBrief, target: str | os.PathLike[str] | BinaryI
     """
     data = dumps(story).encode("utf-8")
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "wb") as handle:
-            handle.write(data)
+        write_file(os.fspath(target), data)
     else:
         target.write(data)
