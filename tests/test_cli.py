@@ -278,9 +278,9 @@ def test_fmt_diff_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "messy.txt"
     path.write_bytes(MESSY.encode())
     done = run("fmt", "--diff", "messy.txt", cwd=tmp_path)
-    assert done.returncode == 0
+    assert done.returncode == 1
     assert done.stdout.startswith("--- messy.txt\n+++ messy.txt\n")
-    assert "+Story Stats\n" in done.stdout
+    assert "-  Active\r\n+Active\r\n" in done.stdout
     assert path.read_bytes() == MESSY.encode()
 
 
@@ -308,7 +308,7 @@ def test_fmt_follows_a_symlink_and_keeps_it(tmp_path: Path) -> None:
 
 def test_fmt_of_stdin_prints_the_canonical_text(tmp_path: Path) -> None:
     done = run("fmt", "-", cwd=tmp_path, stdin=MESSY.encode())
-    assert (done.returncode, done.stdout) == (0, CANONICAL)
+    assert (done.returncode, done.stdout) == (0, CANONICAL.replace("\n", "\r\n"))
 
 
 def test_fmt_never_changes_what_a_story_means(tmp_path: Path) -> None:

@@ -13,9 +13,7 @@ import io
 import json
 import os
 import re
-import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -24,14 +22,17 @@ from typing import TextIO
 
 from storyfmt import __version__
 from storyfmt._config import (
+    LINE_ENDINGS,
     SKIPPED_FOLDERS,
     Config,
     ConfigError,
+    LineEnding,
     check_codes,
     find_config,
     read_config,
 )
 from storyfmt._diagnostics import StoryFormatError, render
+from storyfmt._files import NotRewritten, Snapshot, links_outside, write_file
 from storyfmt._lexer import decode, split_lines
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._parser import loads
@@ -143,45 +144,26 @@ def _read(path: str, stdin: bool = True) -> bytes:
         raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace a file's bytes all at once, keeping its permissions.
+def _snapshot(path: str) -> Snapshot:
+    """A file's bytes and identity, read for ``fmt``."""
+    try:
+        return Snapshot.read(path)
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
 
-    The new bytes go to a temporary file in the same folder, which then takes the
-    file's place with ``os.replace``: a reader sees the old file or the new one,
-    never half of one. A symbolic link is followed, and stays a link.
+
+def _write(path: str, data: bytes, expected: Snapshot | None = None) -> None:
+    """Write a file safely (see :func:`storyfmt._files.write_file`).
 
     Raises:
-        CommandError: the file is read-only or the folder is not writable.
+        CommandError: the file was left as it was, with the reason.
     """
-    target = os.path.realpath(path)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    else:
-        if not mode & 0o222 or not os.access(target, os.W_OK):
-            raise CommandError(f"{path}: the file is read-only; not rewritten")
-    folder = os.path.dirname(target)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".storyfmt-", suffix=".tmp")
+        write_file(path, data, expected)
+    except NotRewritten as error:
+        raise CommandError(f"{path}: {error.strerror}; not rewritten") from None
     except OSError as error:
         raise CommandError(f"{path}: cannot write: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as error:
-        os.unlink(temporary)
-        raise CommandError(f"{path}: cannot write: {error.strerror or error}") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # ---- check -------------------------------------------------------------------
@@ -312,55 +294,92 @@ def _report_errors(path: str, error: StoryFormatError, data: bytes) -> None:
         sys.stderr.write(render(item, lines, path, color=color) + "\n\n")
 
 
-def canonical(data: bytes) -> tuple[Story, bytes]:
+def line_break(data: bytes, line_ending: LineEnding) -> bytes:
+    """The line break ``fmt`` writes: under ``auto``, CRLF if the file's first
+    line break is CRLF, LF otherwise (a lone CR too)."""
+    if line_ending == "auto":
+        first = re.search(rb"\r\n?|\n", data)
+        return b"\r\n" if first is not None and first.group() == b"\r\n" else b"\n"
+    return b"\r\n" if line_ending == "crlf" else b"\n"
+
+
+def canonical(data: bytes, line_ending: LineEnding = "auto") -> tuple[Story, bytes]:
     """A story and its canonical bytes, proven to read back as the same story.
+
+    The canonical text has LF line breaks; ``line_ending`` may make them CRLF
+    (see :func:`line_break`).
 
     Raises:
         StoryFormatError: the story has errors.
         CommandError: the canonical text would not mean the same (a bug).
     """
     story = loads(data)
-    new = dumps(story).encode("utf-8")
+    new = dumps(story).encode("utf-8").replace(b"\n", line_break(data, line_ending))
     if new != data and loads(new) != story:
         raise CommandError("the canonical text would change the story; not written (a bug)")
     return story, new
 
 
-def _fmt_one(path: str, args: argparse.Namespace) -> str:
+def _patch_lines(data: bytes) -> list[str]:
+    """Lines as ``patch`` sees them: each ended by LF, the last one perhaps not."""
+    return re.findall(r"[^\n]*\n|[^\n]+", data.decode("utf-8", "surrogateescape"))
+
+
+def _diff(old: bytes, new: bytes, name: str) -> bytes:
+    """A unified diff that ``patch`` can apply, byte-order mark and line breaks included."""
+    out: list[str] = []
+    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), name, name):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def _fmt_one(
+    path: str, args: argparse.Namespace, line_ending: LineEnding, outside: dict[str, str]
+) -> str:
     """Format one file; say whether it was ``unchanged``, ``changed`` or had ``errors``.
 
     Raises:
-        CommandError: the file cannot be read or written.
+        CommandError: the file cannot be read or written, or was left alone on purpose.
     """
-    data = _read(path)
+    snapshot = None if path == "-" else _snapshot(path)
+    data = _read(path) if snapshot is None else snapshot.data
+    shown = _shown(path, args)
     try:
-        _, new = canonical(data)
+        _, new = canonical(data, line_ending)
     except StoryFormatError as error:
-        _report_errors(_shown(path, args), error, data)
+        _report_errors(shown, error, data)
         return "errors"
-    if path == "-":
+    writes = not (args.check or args.diff)
+    if path == "-" and writes:
         sys.stdout.buffer.write(new)
         return "unchanged" if new == data else "changed"
     if new == data:
         return "unchanged"
     if args.diff:
-        old_text = decode(data).splitlines(keepends=True)
-        new_text = new.decode("utf-8").splitlines(keepends=True)
-        sys.stdout.writelines(difflib.unified_diff(old_text, new_text, path, path))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(_diff(data, new, shown))
+        sys.stdout.buffer.flush()
     if args.check:
-        sys.stderr.write(f"would reformat {path}\n")
-    elif not args.diff:
-        write_atomically(path, new)
+        sys.stderr.write(f"would reformat {shown}\n")
+    if writes:
+        if path in outside:
+            raise CommandError(f"{path}: a link to a file outside {outside[path]}; not rewritten")
+        _write(path, new, snapshot)
     return "changed"
 
 
 def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
     """``storyfmt fmt``: rewrite story files in canonical form, safely."""
-    paths = discover(args.paths, config)
+    found = [(argument, path) for argument in args.paths for path in discover([argument], config)]
+    paths = sorted({path for _, path in found})
+    outside = links_outside(found)
+    line_ending = args.line_ending or config.line_ending
     outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
     for path in paths:
         try:
-            outcomes[_fmt_one(path, args)] += 1
+            outcomes[_fmt_one(path, args, line_ending, outside)] += 1
         except CommandError as error:
             sys.stderr.write(f"storyfmt: error: {error}\n")
             outcomes["failed"] += 1
@@ -373,11 +392,11 @@ def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
         if outcomes["errors"]:
             parts.append(f"{outcomes['errors']} with errors, not formatted")
         if outcomes["failed"]:
-            parts.append(f"{outcomes['failed']} not readable or not writable")
+            parts.append(f"{outcomes['failed']} not read or not written")
         sys.stderr.write(", ".join(parts) + "\n")
     if outcomes["failed"]:
         return EXIT_FAILURE
-    if outcomes["errors"] or (args.check and outcomes["changed"]):
+    if outcomes["errors"] or ((args.check or args.diff) and outcomes["changed"]):
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -541,7 +560,7 @@ def cmd_convert(args: argparse.Namespace, config: Config) -> int:
                 raise CommandError(
                     f"{destination.parent}: cannot create: {error.strerror}"
                 ) from None
-            write_atomically(str(destination), WRITERS[target](story).encode("utf-8"))
+            _write(str(destination), WRITERS[target](story).encode("utf-8"))
     else:
         for _, story in inputs:
             _emit(output, WRITERS[target](story))
@@ -553,7 +572,7 @@ def _emit(output: str | None, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        write_atomically(output, text.encode("utf-8"))
+        _write(output, text.encode("utf-8"))
 
 
 # ---- schema ------------------------------------------------------------------
@@ -676,7 +695,16 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a file would change"
     )
-    fmt.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff and exit 1 if a file would change",
+    )
+    fmt.add_argument(
+        "--line-ending",
+        choices=LINE_ENDINGS,
+        help="auto (the default): keep each file's line breaks (CRLF or LF); lf; crlf",
+    )
     fmt.set_defaults(run=cmd_fmt)
 
     convert = command("convert", "Convert stories between formats.")

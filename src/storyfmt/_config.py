@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from storyfmt._diagnostics import CODES, Severity
 
@@ -42,6 +42,12 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
+LineEnding = Literal["auto", "lf", "crlf"]
+"""How ``fmt`` ends lines: as the file does (``auto``), or always LF or CRLF."""
+
+LINE_ENDINGS: tuple[LineEnding, ...] = get_args(LineEnding)
+
+
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and line."""
 
@@ -56,6 +62,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     strict: bool = False
+    line_ending: LineEnding = "auto"
     path: Path | None = None
 
     def with_options(self, **options: Any) -> Config:
@@ -130,10 +137,14 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 values[key] = value
             elif key == "severity":
                 values[key] = _severities(value)
+            elif key == "line-ending":
+                if value not in LINE_ENDINGS:
+                    raise ValueError('\'line-ending\' must be "auto", "lf" or "crlf"')
+                values["line_ending"] = value
             else:
                 raise ValueError(
                     f"unknown key {key!r}; the keys are include, exclude, select,"
-                    " ignore, severity and strict"
+                    " ignore, severity, strict and line-ending"
                 )
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
