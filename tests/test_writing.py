@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -240,3 +241,104 @@ def test_convert_to_text_writes_lf(tmp_path: Path) -> None:
     done = run("convert", "x.story", "--to", "text", "-o", "out.story", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out.story").read_bytes() == CANONICAL.encode()
+
+
+# ---- convert: outputs that collide or overwrite inputs -------------------------
+
+
+def test_convert_refuses_two_inputs_for_one_output(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(CARD, tmp_path / "in" / "a.txt")
+    (tmp_path / "in" / "a.story").write_text(CANONICAL)
+    done = run("convert", "in/a.txt", "in/a.story", "--to", "json", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        "in/a.story and in/a.txt would both be written to out/in/a.json; nothing was written"
+        in done.stderr
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_refuses_a_folder_walk_that_meets_two_names(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(CARD, tmp_path / "in" / "a.txt")
+    (tmp_path / "in" / "a.story").write_text(CANONICAL)
+    (tmp_path / "storyfmt.toml").write_text('include = ["*.story", "*.txt"]\n')
+    done = run("convert", "in", "--to", "yaml", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "would both be written to out/a.yaml; nothing was written" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _jsonl(*names: str) -> str:
+    story = storyfmt.loads(CANONICAL).model_dump(mode="json")
+    return "".join(json.dumps({"path": name, "story": story}) + "\n" for name in names)
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (
+            ("a.txt", "b.txt", "a.txt"),
+            "all.jsonl:1 and all.jsonl:3 would both be written to out/a.txt",
+        ),
+        (
+            ("Card.txt", "card.txt"),
+            "all.jsonl:1 and all.jsonl:2 would both be written to out/Card.txt"
+            " and out/card.txt (one file where case is ignored)",
+        ),
+    ],
+    ids=["same-path", "same-path-but-case"],
+)
+def test_convert_refuses_json_lines_records_for_one_output(
+    tmp_path: Path, names: tuple[str, ...], message: str
+) -> None:
+    (tmp_path / "all.jsonl").write_text(_jsonl(*names))
+    done = run("convert", "all.jsonl", "--to", "text", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{message}; nothing was written" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_never_writes_over_its_input(tmp_path: Path) -> None:
+    card = tmp_path / "card.txt"
+    shutil.copy(CARD, card)
+    (tmp_path / "alias.json").symlink_to(card)
+    os.link(card, tmp_path / "copy.json")
+    for output in ("card.txt", "alias.json", "copy.json", "./card.txt"):
+        done = run("convert", "card.txt", "--to", "json", "-o", output, cwd=tmp_path)
+        assert done.returncode == 2, output
+        assert (
+            f"card.txt would be written to {output}, which is the input card.txt;"
+            " nothing was written" in done.stderr
+        )
+        assert card.read_bytes() == CARD.read_bytes()
+
+
+def test_convert_to_text_into_the_input_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.story").write_bytes(MESSY.encode())
+    (tmp_path / "in" / "b.story").write_text(CANONICAL)
+    done = run("convert", "in", "--to", "text", "-o", "in", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "which is the input in/a.story; nothing was written" in done.stderr
+    assert (tmp_path / "in" / "a.story").read_bytes() == MESSY.encode()
+
+
+def test_convert_of_json_lines_onto_itself_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "all.jsonl").write_text(_jsonl("a.txt"))
+    done = run("convert", "all.jsonl", "--to", "jsonl", "-o", "all.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "which is the input all.jsonl; nothing was written" in done.stderr
+    assert (tmp_path / "all.jsonl").read_text() == _jsonl("a.txt")
+
+
+@pytest.mark.parametrize(("name", "label"), [("x.md", "Markdown"), ("x.html", "HTML")])
+def test_convert_cannot_read_output_formats(tmp_path: Path, name: str, label: str) -> None:
+    (tmp_path / name).write_text("# Title\n")
+    done = run("convert", name, "--to", "json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"storyfmt: error: {name}: {label} is an output format; storyfmt cannot read it"
+        " (readable: text, json, yaml, jsonl)\n"
+    )

@@ -436,13 +436,26 @@ WRITERS: dict[str, Callable[[Story], str]] = {
 }
 
 
+_OUTPUT_ONLY = {"markdown": "Markdown", "html": "HTML"}
+
+
 def _format_of(path: str, given: str | None, role: str) -> str:
+    """The format given, or the one the file name tells (``role``: ``from`` or ``to``).
+
+    Raises:
+        CommandError: the name tells no format, or an input is in an output-only format.
+    """
     if given is not None:
         return given
     found = _EXTENSIONS.get(Path(path).suffix.lower())
     if found is None:
         raise CommandError(
             f"{path}: cannot tell the {role} format from the file name; give --{role} FORMAT"
+        )
+    if role == "from" and found in _OUTPUT_ONLY:
+        raise CommandError(
+            f"{path}: {_OUTPUT_ONLY[found]} is an output format; storyfmt cannot read it"
+            " (readable: text, json, yaml, jsonl)"
         )
     return found
 
@@ -469,7 +482,11 @@ def _record_name(path: str, folders: Sequence[Path]) -> str:
 
 
 class _Inputs:
-    """Stories read from files, stdin or JSON Lines, each with its name."""
+    """Stories read from files, stdin or JSON Lines.
+
+    Each comes with where it was read (a file, or a JSON Lines file and line) and
+    the name it is known by (its path in JSON Lines).
+    """
 
     def __init__(self, args: argparse.Namespace, config: Config) -> None:
         self.args = args
@@ -491,7 +508,7 @@ class _Inputs:
             self.failed = True
             return None
 
-    def __iter__(self) -> Iterator[tuple[str, Story]]:
+    def __iter__(self) -> Iterator[tuple[str, str, Story]]:
         for path, source in self.formats.items():
             data = _read(path)
             shown = _shown(path, self.args)
@@ -500,9 +517,9 @@ class _Inputs:
                 continue
             story = self._parse(shown, data, source)
             if story is not None:
-                yield _record_name(shown, self.folders), story
+                yield shown, _record_name(shown, self.folders), story
 
-    def _records(self, path: str, data: bytes) -> Iterator[tuple[str, Story]]:
+    def _records(self, path: str, data: bytes) -> Iterator[tuple[str, str, Story]]:
         for number, line in enumerate(data.splitlines(), 1):
             if not line.strip():
                 continue
@@ -521,13 +538,15 @@ class _Inputs:
                 continue
             story = self._parse(where, json.dumps(story_data).encode(), "json")
             if story is not None:
-                yield name, story
+                yield where, name, story
 
 
 def cmd_convert(args: argparse.Namespace, config: Config) -> int:
-    """``storyfmt convert``: between text, JSON, YAML, JSON Lines; to Markdown, HTML."""
-    if args.source in ("markdown", "html"):
-        raise CommandError(f"{args.source} is an output format only")
+    """``storyfmt convert``: between text, JSON, YAML, JSON Lines; to Markdown, HTML.
+
+    Every input is read and converted, and every output checked, before
+    anything is written.
+    """
     output = args.output
     target = args.target
     if target is None:
@@ -535,36 +554,82 @@ def cmd_convert(args: argparse.Namespace, config: Config) -> int:
             raise CommandError("give --to FORMAT (text, json, yaml, jsonl, markdown or html)")
         target = _format_of(output, None, "to")
     inputs = _Inputs(args, config)
-    many = len(inputs.paths) > 1 or bool(inputs.folders) or inputs.has_jsonl
+    folder_output = target != "jsonl" and (
+        len(inputs.paths) > 1 or bool(inputs.folders) or inputs.has_jsonl
+    )
+    if folder_output and (output is None or output == "-"):
+        raise CommandError("several stories need --to jsonl, or -o FOLDER to write one file each")
+    stories = list(inputs)
+    plan: list[tuple[str | None, str, str]] = []  # (file or None for stdout, origin, text)
     if target == "jsonl":
-        lines = [
+        records = (
             json.dumps({"path": name, "story": story.model_dump(mode="json")}, ensure_ascii=False)
             + "\n"
-            for name, story in inputs
-        ]
-        _emit(output, "".join(lines))
-    elif many:
-        if output is None or output == "-":
-            raise CommandError(
-                "several stories need --to jsonl, or -o FOLDER to write one file each"
-            )
-        folder = Path(output)
-        for name, story in inputs:
+            for _, name, story in stories
+        )
+        plan.append((output, ", ".join(inputs.paths), "".join(records)))
+    elif folder_output:
+        for origin, name, story in stories:
             relative = _safe_relative(name)
             if target != "text" or relative.suffix.lower() not in (".txt", ".story"):
                 relative = relative.with_suffix(_SUFFIXES[target])
-            destination = folder / relative
-            try:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise CommandError(
-                    f"{destination.parent}: cannot create: {error.strerror}"
-                ) from None
-            _write(str(destination), WRITERS[target](story).encode("utf-8"))
+            plan.append((str(Path(output) / relative), origin, WRITERS[target](story)))
     else:
-        for _, story in inputs:
-            _emit(output, WRITERS[target](story))
+        plan += [(output, origin, WRITERS[target](story)) for origin, _, story in stories]
+    _check_outputs(plan, inputs.paths)
+    for destination, _, text in plan:
+        if folder_output and destination is not None:
+            parent = Path(destination).parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CommandError(f"{parent}: cannot create: {error.strerror}") from None
+        _emit(destination, text)
     return EXIT_PROBLEMS if inputs.failed else EXIT_OK
+
+
+def _check_outputs(plan: Sequence[tuple[str | None, str, str]], inputs: Sequence[str]) -> None:
+    """Refuse a conversion that would write two stories to one file, or onto an input.
+
+    Two output paths that differ only in case are one file on the case-insensitive
+    file systems many repositories are checked out on; an input is recognised
+    through links too (the same file, not only the same name).
+
+    Raises:
+        CommandError: naming the inputs and the output; nothing has been written.
+    """
+    sources: dict[tuple[int, int], str] = {}
+    for path in inputs:
+        if path != "-" and os.path.exists(path):
+            status = os.stat(path)
+            sources[(status.st_dev, status.st_ino)] = path
+    taken: dict[str, tuple[str, str]] = {}
+    for destination, origin, _ in plan:
+        if destination is None or destination == "-":
+            continue
+        key = os.path.normcase(os.path.realpath(destination)).casefold()
+        if key in taken:
+            first, first_origin = taken[key]
+            also = (
+                ""
+                if first == destination
+                else f" and {destination} (one file where case is ignored)"
+            )
+            raise CommandError(
+                f"{first_origin} and {origin} would both be written to {first}{also};"
+                " nothing was written"
+            )
+        taken[key] = (destination, origin)
+        try:
+            status = os.stat(destination)
+        except OSError:
+            continue
+        source = sources.get((status.st_dev, status.st_ino))
+        if source is not None:
+            raise CommandError(
+                f"{origin} would be written to {destination}, which is the input {source};"
+                " nothing was written"
+            )
 
 
 def _emit(output: str | None, text: str) -> None:
