@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,6 +45,43 @@ def test_fmt_keeps_the_owner_and_group(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)
     assert path.read_text() == CANONICAL
+
+
+def _as_nobody() -> list[str]:
+    """The command prefix that runs a program as the user nobody, or a skip."""
+    runuser = shutil.which("runuser")
+    if runuser is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root and runuser")
+    prefix = [runuser, "-u", "nobody", "--"]
+    probe = subprocess.run([*prefix, str(COMMAND), "--version"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"nobody cannot run {COMMAND}: {probe.stderr.decode()}")
+        pytest.skip("the user nobody cannot run the installed command here")
+    return prefix
+
+
+def test_fmt_by_another_user_keeps_the_owner_by_writing_in_place() -> None:
+    prefix = _as_nobody()
+    folder = Path(tempfile.mkdtemp(prefix="storyfmt-owner-"))  # reachable by nobody
+    try:
+        folder.chmod(0o777)
+        path = folder / "shared.story"
+        path.write_bytes(MESSY.encode())
+        path.chmod(0o666)
+        inode = path.stat().st_ino
+        done = subprocess.run(
+            [*prefix, str(COMMAND), "fmt", "shared.story"],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (path.stat().st_uid, path.stat().st_ino) == (0, inode)
+        assert path.read_bytes() == CRLF_CANONICAL
+        assert sorted(p.name for p in folder.iterdir()) == ["shared.story"]
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_fmt_does_not_follow_a_link_out_of_the_folder_searched(tmp_path: Path) -> None:
