@@ -54,7 +54,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
 _EXIT_CODES = """\
 exit codes:
   0  no errors (warnings allowed unless --strict)
-  1  problems found (or, for fmt --check, files that would change)
+  1  problems found (or, for fmt --check and --diff, files that would change)
   2  usage error, unreadable or unwritable file, or internal failure"""
 
 # Below this many files, starting worker processes costs more than it saves.
