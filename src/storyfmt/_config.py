@@ -214,8 +214,10 @@ def _compile(patterns: Sequence[str]) -> Callable[[str], bool]:
     expanded = [os.path.normcase(each) for pattern in patterns for each in _expand(pattern)]
     if not expanded:
         return lambda text: False
-    regex = re.compile("|".join(fnmatch.translate(each) for each in expanded))
-    return lambda text: regex.match(os.path.normcase(text)) is not None
+    match = re.compile("|".join(fnmatch.translate(each) for each in expanded)).match
+    if os.name == "nt":  # names differing only in case are the same file
+        return lambda text: match(os.path.normcase(text)) is not None
+    return lambda text: match(text) is not None
 
 
 class _Globs:
@@ -225,6 +227,7 @@ class _Globs:
     def __init__(self, patterns: Sequence[str], base: str) -> None:
         self.patterns = tuple(patterns)
         self.base = base
+        self.by_path = any("/" in p for p in patterns)
         self._name = _compile([p for p in patterns if "/" not in p])
         self._path = _compile([p.strip("/") for p in patterns if "/" in p])
 
@@ -246,6 +249,8 @@ class _Globs:
 Place = tuple[str | None, ...]
 """A path as each set of globs sees it: relative to its base, or None outside."""
 
+_ANYWHERE: Place = (None, None, None)
+
 
 class Selection:
     """Which files are story files: ``include`` and not ``exclude``.
@@ -261,6 +266,8 @@ class Selection:
         self.include = _Globs(config.include, base)
         self.excludes = (_Globs(config.exclude, base), _Globs(exclude, here))
         self._all = (self.include, *self.excludes)
+        self._by_path = any(globs.by_path for globs in self._all)
+        self._excluding = any(globs.patterns for globs in self.excludes)
 
     def place(self, path: str) -> Place:
         """Where a path (as given, relative to the current folder or absolute) is."""
@@ -269,6 +276,8 @@ class Selection:
 
     def child(self, place: Place, name: str) -> Place:
         """The place of an entry of the folder at ``place``."""
+        if not self._by_path:  # only names matter: spare building paths
+            return _ANYWHERE
         return tuple(
             None if relative is None else (relative + "/" + name if relative else name)
             for relative in place
@@ -276,7 +285,8 @@ class Selection:
 
     def _excluded_by(self, place: Place, name: str) -> str | None:
         for globs, relative in zip(self.excludes, place[1:], strict=True):
-            if relative != "" and globs.matches(relative, name):  # "": the base itself
+            # "" is the base itself, which its own patterns do not exclude
+            if globs.patterns and relative != "" and globs.matches(relative, name):
                 return ", ".join(globs.patterns)
         return None
 
@@ -288,6 +298,8 @@ class Selection:
         """Why a file is not a story file (``by include (*.story)``); None if it is."""
         if not self.include.matches(place[0], name):
             return f"by include ({', '.join(self.include.patterns)})"
+        if not self._excluding:
+            return None
         excluded = self._excluded_by(place, name)
         return None if excluded is None else f"by exclude ({excluded})"
 
