@@ -14,6 +14,7 @@ from test_cli import BAD, CANONICAL, COMMAND, MESSY, WARNED, run
 from test_hooks import HOOKS, run_hook
 
 from storyfmt import _cli
+from storyfmt._config import Config, Selection
 
 pytestmark = pytest.mark.slow
 
@@ -186,6 +187,32 @@ def test_a_star_matches_across_folders_and_double_star_matches_none(tmp_path: Pa
     )
     done = run("check", "--output-format", "junit", ".", cwd=tmp_path)
     assert _checked(done) == ["c/d/e/deep.txt", "c/top.txt"]
+
+
+@pytest.mark.parametrize(
+    ("path", "excluded"),
+    [
+        ("drafts/a.story", True),
+        ("sub/drafts/a.story", False),
+        ("x/a.story", True),
+        ("sub/x/a.story", False),
+        ("deep/a.story", True),
+        ("a/b/deep/c.story", True),
+        ("a/b/deeper/c.story", False),
+        ("old.story", True),
+        ("sub/old.story", True),
+        ("ok.story", False),
+    ],
+)
+def test_what_each_kind_of_pattern_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, excluded: bool
+) -> None:
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # the base is the configuration's folder
+    config = Config(exclude=("/drafts", "x/", "**/deep", "old.*"), path=tmp_path / "storyfmt.toml")
+    refused = Selection(config).refusal_of(str(tmp_path / path))
+    assert (refused is not None) == excluded
+    assert refused in (None, "by exclude (/drafts, x/, **/deep, old.*)")
 
 
 def test_command_line_exclude_is_relative_to_the_current_folder(repository: Path) -> None:
