@@ -20,7 +20,10 @@ from xml.etree import ElementTree
 import pytest
 from test_cli import BAD, CANONICAL, COMMAND
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and users"),
+]
 
 NOBODY = 65534
 

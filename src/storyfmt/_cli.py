@@ -55,7 +55,8 @@ _EXIT_CODES = """\
 exit codes:
   0  no errors (warnings allowed unless --strict)
   1  problems found (or, for fmt --check, files that would change)
-  2  usage error, unreadable or unwritable file, or internal failure"""
+  2  usage error, a file or folder that cannot be read or written,
+     or internal failure"""
 
 # Below this many files, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
