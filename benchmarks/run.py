@@ -33,8 +33,8 @@ import storyfmt
 from storyfmt._parser import get_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_CARD = (ROOT / "examples" / "card-japan-korea-summit.txt").read_text("utf-8")
-SEED_BRIEF = (ROOT / "examples" / "brief-japan-korea-summit.txt").read_text("utf-8")
+SEED_CARD = (ROOT / "examples" / "card-japan-korea-summit.story").read_text("utf-8")
+SEED_BRIEF = (ROOT / "examples" / "brief-japan-korea-summit.story").read_text("utf-8")
 
 # A grammar of the card as one would first write it: characters in, Earley,
 # a tree out. It parses the seed card; it is the naive baseline.
@@ -261,7 +261,7 @@ def main() -> None:
         f"{peak / 1e6:.0f} MB, {peak / len(text.encode()):.1f}× the input",
     )
 
-    seed_path = ROOT / "examples" / "card-japan-korea-summit.txt"
+    seed_path = ROOT / "examples" / "card-japan-korea-summit.story"
     python = sys.executable
     subprocess.run([python, "-c", "import storyfmt; storyfmt.loads('T')"], check=True)
     # The floor is the least any library returning pydantic models pays:

@@ -56,9 +56,9 @@ def run(
 @pytest.fixture
 def stories(tmp_path: Path) -> Path:
     """A folder of the two seed examples, a story with problems and a file that is no story."""
-    for name in ("brief-japan-korea-summit.txt", "card-japan-korea-summit.txt"):
+    for name in ("brief-japan-korea-summit.story", "card-japan-korea-summit.story"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
-    (tmp_path / "bad.txt").write_text(BAD)
+    (tmp_path / "bad.story").write_text(BAD)
     (tmp_path / "notes.md").write_text("not a story")
     return tmp_path
 
@@ -71,12 +71,12 @@ def test_check_reports_problems_like_a_compiler(stories: Path) -> None:
     done = run("check", ".", cwd=stories)
     assert done.returncode == 1
     assert done.stdout.splitlines()[:4] == [
-        "bad.txt:6:1: error[SF301] Virality must be a number, got 'high'",
+        "bad.story:6:1: error[SF301] Virality must be a number, got 'high'",
         " 6 | high",
         "   | ^^^^",
         " = hint: write a decimal number such as 5.1 or 12",
     ]
-    assert "bad.txt:8:1: warning[SF501] Status 'Pending' is not one of the known values" in (
+    assert "bad.story:8:1: warning[SF501] Status 'Pending' is not one of the known values" in (
         done.stdout
     )
     assert done.stdout.splitlines()[-1] == "1 error, 1 warning in 1 of 3 files"
@@ -84,7 +84,7 @@ def test_check_reports_problems_like_a_compiler(stories: Path) -> None:
 
 def test_check_of_valid_files_exits_zero(tmp_path: Path) -> None:
     for path in VALID:
-        shutil.copy(path, tmp_path / path.name)
+        shutil.copy(path, tmp_path / path.with_suffix(".story").name)
     done = run("check", "--ignore", "SF5", ".", cwd=tmp_path)
     assert done.returncode == 0, done.stdout
     assert done.stdout == f"No problems in {len(VALID)} files\n"
@@ -111,8 +111,8 @@ def test_github_annotations_inside_actions(stories: Path) -> None:
     parsed = [pattern.fullmatch(line) for line in annotations]
     assert all(parsed), annotations
     assert [(m[1], m[2], m[3], m[4], m[7]) for m in parsed if m] == [
-        ("error", "bad.txt", "6", "1", "SF301"),
-        ("warning", "bad.txt", "8", "1", "SF501"),
+        ("error", "bad.story", "6", "1", "SF301"),
+        ("warning", "bad.story", "8", "1", "SF501"),
     ]
 
 
@@ -124,10 +124,12 @@ def test_json_output_parses(stories: Path) -> None:
         "files_with_problems": 1,
         "errors": 1,
         "warnings": 1,
+        "unreadable": 0,
     }
+    assert document["failures"] == []
     first = document["diagnostics"][0]
     assert (first["path"], first["line"], first["column"], first["code"]) == (
-        "bad.txt",
+        "bad.story",
         6,
         1,
         "SF301",
@@ -139,26 +141,26 @@ def test_junit_output_is_well_formed(stories: Path) -> None:
     root = ElementTree.fromstring(done.stdout)
     cases = root.findall("./testsuite/testcase")
     assert sorted(case.get("name") or "" for case in cases) == [
-        "bad.txt",
-        "brief-japan-korea-summit.txt",
-        "card-japan-korea-summit.txt",
+        "bad.story",
+        "brief-japan-korea-summit.story",
+        "card-japan-korea-summit.story",
     ]
     failures = root.findall("./testsuite/testcase/failure")
     assert [f.get("type") for f in failures] == ["SF301"]
 
 
 def test_colour_is_on_only_when_asked(stories: Path) -> None:
-    assert "\x1b[" in run("check", "--color", "always", "bad.txt", cwd=stories).stdout
-    assert "\x1b[" not in run("check", "bad.txt", cwd=stories).stdout
-    no_color = run("check", "bad.txt", cwd=stories, env={"NO_COLOR": "1"})
+    assert "\x1b[" in run("check", "--color", "always", "bad.story", cwd=stories).stdout
+    assert "\x1b[" not in run("check", "bad.story", cwd=stories).stdout
+    no_color = run("check", "bad.story", cwd=stories, env={"NO_COLOR": "1"})
     assert "\x1b[" not in no_color.stdout
 
 
 def test_quiet_prints_one_line_per_problem(stories: Path) -> None:
-    done = run("check", "-q", "bad.txt", cwd=stories)
+    done = run("check", "-q", "bad.story", cwd=stories)
     assert done.stdout.splitlines() == [
-        "bad.txt:6:1: error[SF301] Virality must be a number, got 'high'",
-        "bad.txt:8:1: warning[SF501] Status 'Pending' is not one of the known values",
+        "bad.story:6:1: error[SF301] Virality must be a number, got 'high'",
+        "bad.story:8:1: warning[SF501] Status 'Pending' is not one of the known values",
         "1 error, 1 warning in 1 of 1 file",
     ]
 
@@ -173,9 +175,9 @@ def test_stdin_with_a_file_name(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["check", "missing.txt"], "missing.txt: no such file or folder"),
-        (["check", "empty"], "empty: no story files (*.story, *.txt) in this folder"),
-        (["check", "dangling.txt"], "dangling.txt: no such file or folder"),
-        (["check", "links"], "links/dangling.txt: cannot read: No such file or directory"),
+        (["check", "empty"], "empty: no story files (*.story) in this folder"),
+        (["check", "dangling.txt"], "dangling.txt: cannot read: a broken symbolic link (to "),
+        (["check", "links"], "links/dangling.story: cannot read: a broken symbolic link (to "),
         (["check", "--config", "storyfmt.toml", "."], "storyfmt.toml: cannot read"),
         (["check", "--jobs", "many", "."], "expected a whole number of processes"),
         (["check", "--ignore", "SF301", "."], "errors cannot be ignored"),
@@ -189,7 +191,7 @@ def test_usage_and_file_errors_exit_two(tmp_path: Path, args: list[str], message
     (tmp_path / "card.txt").write_text(CANONICAL)
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     (tmp_path / "links").mkdir()
-    (tmp_path / "links" / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "links" / "dangling.story").symlink_to(tmp_path / "nowhere.txt")
     done = run(*args, cwd=tmp_path)
     assert done.returncode == 2
     last = done.stderr.splitlines()[-1]
@@ -202,7 +204,7 @@ def test_usage_and_file_errors_exit_two(tmp_path: Path, args: list[str], message
 def test_folders_skip_environments_and_version_control(tmp_path: Path) -> None:
     for folder in (".git", ".venv", "node_modules", "env"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "x.txt").write_text(BAD)
+        (tmp_path / folder / "x.story").write_text(BAD)
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (tmp_path / "stories").mkdir()
     (tmp_path / "stories" / "a.story").write_text(CANONICAL)
@@ -215,7 +217,7 @@ def test_a_thousand_files_in_parallel_report_in_path_order(tmp_path: Path) -> No
     folder.mkdir()
     for number in range(1000):
         text = BAD if number % 100 == 7 else CANONICAL.replace("Title", f"Story {number}")
-        (folder / f"{number:04d}.txt").write_text(text)
+        (folder / f"{number:04d}.story").write_text(text)
     serial = run("check", "--jobs", "1", "-q", "many", cwd=tmp_path)
     parallel = run("check", "--jobs", "2", "-q", "many", cwd=tmp_path)
     assert serial.returncode == parallel.returncode == 1
@@ -254,14 +256,14 @@ def test_unknown_configuration_key_names_its_line(tmp_path: Path) -> None:
 
 
 def test_fmt_rewrites_only_what_changes(tmp_path: Path) -> None:
-    messy, canonical = tmp_path / "messy.txt", tmp_path / "canonical.txt"
+    messy, canonical = tmp_path / "messy.story", tmp_path / "canonical.story"
     messy.write_bytes(MESSY.encode())
     messy.chmod(0o640)
     canonical.write_text(CANONICAL)
     os.utime(canonical, (1_000_000_000, 1_000_000_000))
     check = run("fmt", "--check", ".", cwd=tmp_path)
     assert check.returncode == 1
-    assert "would reformat messy.txt" in check.stderr
+    assert "would reformat messy.story" in check.stderr
     assert messy.read_bytes() == MESSY.encode()
     done = run("fmt", ".", cwd=tmp_path)
     assert done.returncode == 0
@@ -271,37 +273,37 @@ def test_fmt_rewrites_only_what_changes(tmp_path: Path) -> None:
     again = run("fmt", "--check", ".", cwd=tmp_path)
     assert again.returncode == 0
     assert "0 files would be reformatted, 2 left unchanged" in again.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["canonical.txt", "messy.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canonical.story", "messy.story"]
 
 
 def test_fmt_diff_writes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "messy.txt"
+    path = tmp_path / "messy.story"
     path.write_bytes(MESSY.encode())
-    done = run("fmt", "--diff", "messy.txt", cwd=tmp_path)
+    done = run("fmt", "--diff", "messy.story", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stdout.startswith("--- messy.txt\n+++ messy.txt\n")
+    assert done.stdout.startswith("--- messy.story\n+++ messy.story\n")
     assert "-  Active\r\n+Active\r\n" in done.stdout
     assert path.read_bytes() == MESSY.encode()
 
 
 def test_fmt_leaves_files_with_errors_and_read_only_files(tmp_path: Path) -> None:
-    broken, locked = tmp_path / "broken.txt", tmp_path / "locked.txt"
+    broken, locked = tmp_path / "broken.story", tmp_path / "locked.story"
     broken.write_text(BAD.replace("Title", "Title  "))
     locked.write_bytes(MESSY.encode())
     locked.chmod(0o444)
     done = run("fmt", ".", cwd=tmp_path)
     assert done.returncode == 2
-    assert "broken.txt:6:1: error[SF301]" in done.stderr
-    assert "locked.txt: the file is read-only; not rewritten" in done.stderr
+    assert "broken.story:6:1: error[SF301]" in done.stderr
+    assert "locked.story: the file is read-only; not rewritten" in done.stderr
     assert broken.read_text() == BAD.replace("Title", "Title  ")
     assert locked.read_bytes() == MESSY.encode()
 
 
 def test_fmt_follows_a_symlink_and_keeps_it(tmp_path: Path) -> None:
-    target, link = tmp_path / "target.story", tmp_path / "link.txt"
+    target, link = tmp_path / "target.story", tmp_path / "link.story"
     target.write_bytes(MESSY.encode())
     link.symlink_to(target)
-    assert run("fmt", "link.txt", cwd=tmp_path).returncode == 0
+    assert run("fmt", "link.story", cwd=tmp_path).returncode == 0
     assert link.is_symlink()
     assert target.read_text() == CANONICAL
 
@@ -313,17 +315,17 @@ def test_fmt_of_stdin_prints_the_canonical_text(tmp_path: Path) -> None:
 
 def test_fmt_never_changes_what_a_story_means(tmp_path: Path) -> None:
     for path in VALID:
-        shutil.copy(path, tmp_path / path.name)
+        shutil.copy(path, tmp_path / path.with_suffix(".story").name)
     done = run("fmt", ".", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     for path in VALID:
-        formatted = tmp_path / path.name
+        formatted = tmp_path / path.with_suffix(".story").name
         assert storyfmt.load(formatted) == storyfmt.load(path)
         assert storyfmt.dumps(storyfmt.load(formatted)) == formatted.read_text("utf-8")
 
 
 def test_convert_json_and_back_gives_the_canonical_text(tmp_path: Path) -> None:
-    card = EXAMPLES / "card-japan-korea-summit.txt"
+    card = EXAMPLES / "card-japan-korea-summit.story"
     as_json = run("convert", str(card), "--to", "json", cwd=tmp_path)
     assert as_json.returncode == 0
     assert json.loads(as_json.stdout)["kind"] == "card"
@@ -341,7 +343,7 @@ def test_convert_json_and_back_gives_the_canonical_text(tmp_path: Path) -> None:
 
 
 def test_convert_yaml_both_ways(tmp_path: Path) -> None:
-    brief = EXAMPLES / "brief-japan-korea-summit.txt"
+    brief = EXAMPLES / "brief-japan-korea-summit.story"
     assert run("convert", str(brief), "-o", "brief.yaml", cwd=tmp_path).returncode == 0
     back = run("convert", "brief.yaml", "--to", "text", cwd=tmp_path)
     assert back.stdout == storyfmt.dumps(storyfmt.load(brief))
@@ -351,8 +353,8 @@ def test_convert_a_folder_to_json_lines_and_back(tmp_path: Path) -> None:
     source = tmp_path / "source"
     (source / "nested").mkdir(parents=True)
     for path in VALID[:10]:
-        shutil.copy(path, source / "nested" / path.name)
-    shutil.copy(EXAMPLES / "card-japan-korea-summit.txt", source / "card.story")
+        shutil.copy(path, source / "nested" / path.with_suffix(".story").name)
+    shutil.copy(EXAMPLES / "card-japan-korea-summit.story", source / "card.story")
     done = run("convert", "source", "--to", "jsonl", "-o", "all.jsonl", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]

@@ -74,10 +74,10 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     stories = tmp_path / "stories" / "2026"
     stories.mkdir(parents=True)
-    sources = sorted((ROOT / "examples").glob("*.txt"))
+    sources = sorted((ROOT / "examples").glob("*.story"))
     for number in range(300):
-        shutil.copy(sources[number % len(sources)], stories / f"{number:03d}.txt")
-    (stories / "broken.txt").write_text("Title\n\nStory Stats\n\nVirality\nhigh\n")
+        shutil.copy(sources[number % len(sources)], stories / f"{number:03d}.story")
+    (stories / "broken.story").write_text("Title\n\nStory Stats\n\nVirality\nhigh\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -96,7 +96,7 @@ def test_every_python_example_of_the_docs_runs(page: str, code: str, workspace: 
         ]
         assert len(records) == 301
         broken = [r for r in records if "errors" in r]
-        assert [r["path"] for r in broken] == ["stories/2026/broken.txt"]
+        assert [r["path"] for r in broken] == ["stories/2026/broken.story"]
         assert broken[0]["errors"] == ["6:1 SF301 Virality must be a number, got 'high'"]
         for record in records[:20]:
             if "story" in record:

@@ -21,7 +21,8 @@ MESSY = "Title  \n\n\nStory Stats\nStatus\nActive"
 BAD = "Title\n\nStory Stats\n\nVirality\nhigh\n"
 
 
-def _run_hook(hook_id: str, folder: Path, names: list[str]) -> int:
+def run_hook(hook_id: str, folder: Path, names: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run a hook's entry on the files among ``names`` that pre-commit would pass it."""
     hook = HOOKS[hook_id]
     pattern = re.compile(hook["files"])
     files = [name for name in names if pattern.search(name)]
@@ -34,7 +35,7 @@ def _run_hook(hook_id: str, folder: Path, names: list[str]) -> int:
         check=False,
     )
     assert "Traceback" not in done.stderr
-    return done.returncode
+    return done
 
 
 def test_hooks_are_the_two_documented_ones() -> None:
@@ -47,18 +48,18 @@ def test_hooks_are_the_two_documented_ones() -> None:
 
 def test_check_hook_passes_good_files_and_fails_bad_ones(tmp_path: Path) -> None:
     (tmp_path / "good.story").write_text(GOOD)
-    (tmp_path / "bad.txt").write_text(BAD)
-    assert _run_hook("storyfmt-check", tmp_path, ["good.story", "README.md"]) == 0
-    assert _run_hook("storyfmt-check", tmp_path, ["good.story", "bad.txt"]) == 1
+    (tmp_path / "bad.story").write_text(BAD)
+    assert run_hook("storyfmt-check", tmp_path, ["good.story", "README.md"]).returncode == 0
+    assert run_hook("storyfmt-check", tmp_path, ["good.story", "bad.story"]).returncode == 1
 
 
 def test_fmt_hook_rewrites_messy_files_and_refuses_bad_ones(tmp_path: Path) -> None:
     (tmp_path / "good.story").write_text(GOOD)
-    (tmp_path / "messy.txt").write_text(MESSY)
-    (tmp_path / "bad.txt").write_text(BAD)
-    assert _run_hook("storyfmt-fmt", tmp_path, ["good.story"]) == 0
+    (tmp_path / "messy.story").write_text(MESSY)
+    (tmp_path / "bad.story").write_text(BAD)
+    assert run_hook("storyfmt-fmt", tmp_path, ["good.story"]).returncode == 0
     # pre-commit fails a hook that changes files; the file must now be canonical.
-    assert _run_hook("storyfmt-fmt", tmp_path, ["messy.txt"]) == 0
-    assert (tmp_path / "messy.txt").read_text() == GOOD
-    assert _run_hook("storyfmt-fmt", tmp_path, ["bad.txt"]) == 1
-    assert (tmp_path / "bad.txt").read_text() == BAD
+    assert run_hook("storyfmt-fmt", tmp_path, ["messy.story"]).returncode == 0
+    assert (tmp_path / "messy.story").read_text() == GOOD
+    assert run_hook("storyfmt-fmt", tmp_path, ["bad.story"]).returncode == 1
+    assert (tmp_path / "bad.story").read_text() == BAD

@@ -17,7 +17,7 @@ import storyfmt
 from storyfmt import StoryFormatError
 from storyfmt._vocabulary import BRIEF_HEADINGS, CARD_HEADINGS, MAX_LINE
 
-SOURCES = sorted((ROOT / "examples").glob("*.txt")) + sorted((CORPUS / "valid").glob("*.txt"))
+SOURCES = sorted((ROOT / "examples").glob("*.story")) + sorted((CORPUS / "valid").glob("*.txt"))
 _HEADINGS = [*sorted(CARD_HEADINGS | BRIEF_HEADINGS), "The Breakdown 3", "  • point"]
 
 

@@ -18,7 +18,7 @@ import storyfmt
 
 pytestmark = pytest.mark.slow
 
-CARD = EXAMPLES / "card-japan-korea-summit.txt"
+CARD = EXAMPLES / "card-japan-korea-summit.story"
 CRLF_CANONICAL = CANONICAL.replace("\n", "\r\n").encode()
 
 

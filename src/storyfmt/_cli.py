@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import fnmatch
 import io
 import json
 import os
@@ -16,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +26,8 @@ from storyfmt._config import (
     Config,
     ConfigError,
     LineEnding,
+    Place,
+    Selection,
     check_codes,
     find_config,
     read_config,
@@ -40,6 +41,7 @@ from storyfmt._render import to_html, to_markdown
 from storyfmt._report import (
     FORMATS,
     FileReport,
+    visible,
     write_github,
     write_json,
     write_junit,
@@ -55,7 +57,8 @@ _EXIT_CODES = """\
 exit codes:
   0  no errors (warnings allowed unless --strict)
   1  problems found (or, for fmt --check and --diff, files that would change)
-  2  usage error, unreadable or unwritable file, or internal failure"""
+  2  usage error, a file or folder that cannot be read or written,
+     or internal failure"""
 
 # Below this many files, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
@@ -71,62 +74,133 @@ class CommandError(Exception):
 # ---- files -------------------------------------------------------------------
 
 
-def _globs(patterns: Sequence[str]) -> Callable[[str], bool]:
-    """One compiled test of whether a name matches any of the glob patterns (as fnmatch)."""
-    if not patterns:
-        return lambda name: False
-    regex = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
-    return lambda name: regex.match(os.path.normcase(name)) is not None
+@dataclass
+class Found:
+    """The files to read, and the inputs that could not be read (path, reason)."""
+
+    paths: list[str]
+    failures: list[tuple[str, str]]
+    unselected: list[tuple[str, str]]
+    """Files named on the command line that are not story files, with the reason."""
+    folder_of: dict[str, str] = field(default_factory=dict)
+    """The folder named on the command line that each file found in a folder came from."""
 
 
-def _walk(folder: str, config: Config) -> Iterator[str]:
-    """The story files under a folder, skipping ignored and excluded folders and files.
+def _prefix(folder: str) -> str:
+    here = str(Path(folder))  # "./a" and "a/" are both reported as "a"
+    return "" if here == "." else here + os.sep
 
-    An exclude pattern matches a file's or folder's name or its whole path (with ``/``).
+
+def _walk(
+    folder: str,
+    selection: Selection,
+    seen: set[tuple[int, int]],
+    found: Found,
+) -> bool:
+    """Add the story files under a folder to ``found``, in path order.
+
+    Symbolic links are followed; a folder already searched (by its device and
+    inode, so a link loop too) is not searched again. Ignored and excluded folders
+    are skipped; a folder that cannot be read is a failure. Tell whether a file
+    was reached through a symbolic link (then one file may have two names).
     """
-    included, excluded = _globs(config.include), _globs(config.exclude)
+    linked = False
 
-    def kept(path: str, name: str) -> bool:
-        return not (excluded(name) or excluded(path.replace(os.sep, "/")))
+    def search(path: str, place: Place) -> None:
+        nonlocal linked
+        try:
+            info = os.stat(path)
+            if (info.st_dev, info.st_ino) in seen:
+                return
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            found.failures.append((path, f"cannot read the folder: {_reason(error)}"))
+            return
+        prefix = _prefix(path)
+        for entry in entries:
+            name, inside = entry.name, selection.child(place, entry.name)
+            if _is_folder(entry):
+                if (
+                    name not in SKIPPED_FOLDERS
+                    and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
+                    and selection.keeps_folder(inside, name)
+                ):
+                    search(prefix + name, inside)
+            elif selection.refusal(inside, name) is None:
+                linked = linked or entry.is_symlink()
+                found.paths.append(prefix + name)
+                found.folder_of.setdefault(prefix + name, folder)
 
-    for root, folders, files in os.walk(folder):
-        here = str(Path(root))  # "./a" and "a/" are both reported as "a"
-        prefix = "" if here == "." else here + os.sep
-        folders[:] = sorted(
-            name
-            for name in folders
-            if name not in SKIPPED_FOLDERS
-            and not os.path.exists(os.path.join(root, name, "pyvenv.cfg"))
-            and kept(prefix + name, name)
-        )
-        for name in files:
-            if included(name) and kept(prefix + name, name):
-                yield prefix + name
+    search(folder, selection.place(folder))
+    return linked
 
 
-def discover(arguments: Sequence[str], config: Config) -> list[str]:
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # cannot tell: reading it as a file will say why
+        return False
+
+
+def _once(paths: list[str]) -> list[str]:
+    """The paths sorted, a file reached by several names (links) once, by its first."""
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for path in sorted(set(paths)):
+        try:
+            info = os.stat(path)
+        except OSError:  # reading it will say why
+            kept.append(path)
+            continue
+        if (info.st_dev, info.st_ino) not in seen:
+            seen.add((info.st_dev, info.st_ino))
+            kept.append(path)
+    return kept
+
+
+def discover(
+    arguments: Sequence[str], selection: Selection, *, force_exclude: bool = False
+) -> Found:
     """The files named, and the story files under the folders named, sorted.
+
+    A file named is read whatever its name, unless ``force_exclude`` (then only if
+    the selection takes it); without ``force_exclude``, those the selection does
+    not take are listed in :attr:`Found.unselected` too.
 
     Raises:
         CommandError: a path that does not exist, or a folder without story files.
     """
-    found: set[str] = set()
+    found = Found([], [], [])
+    seen: set[tuple[int, int]] = set()
+    several = len(arguments) > 1
     for argument in arguments:
         if argument == "-":
-            found.add("-")
-            continue
-        path = Path(argument)
-        if path.is_dir():
-            inside = set(_walk(argument, config))
-            if not inside:
-                patterns = ", ".join(config.include)
+            found.paths.append("-")
+        elif os.path.isdir(argument):
+            if force_exclude and selection.excluded(argument) is not None:
+                continue
+            before = len(found.paths) + len(found.failures)
+            info = os.stat(argument)
+            searched = (info.st_dev, info.st_ino) in seen  # named twice, or inside another
+            several |= _walk(argument, selection, seen, found)
+            if len(found.paths) + len(found.failures) == before and not (force_exclude or searched):
+                patterns = ", ".join(selection.include.patterns)
                 raise CommandError(f"{argument}: no story files ({patterns}) in this folder")
-            found |= inside
-        elif path.exists():
-            found.add(argument)
+        elif os.path.lexists(argument):  # a broken link too: reading it says why
+            refused = selection.refusal_of(argument)
+            if refused is not None:
+                if force_exclude:
+                    continue
+                found.unselected.append((argument, refused))
+            found.paths.append(argument)
         else:
             raise CommandError(f"{argument}: no such file or folder")
-    return sorted(found)
+    found.paths = _once(found.paths) if several else sorted(set(found.paths))
+    for argument in arguments:  # a file named is the user's choice, wherever it leads
+        found.folder_of.pop(argument, None)
+    return found
 
 
 def _shown(path: str, args: argparse.Namespace) -> str:
@@ -141,7 +215,18 @@ def _read(path: str, stdin: bool = True) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise CommandError(f"{path}: {_cannot_read(path, error)}") from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _cannot_read(path: str, error: OSError) -> str:
+    """Why a file cannot be read, in words: a broken link says where it leads."""
+    if isinstance(error, FileNotFoundError) and os.path.islink(path):
+        return f"cannot read: a broken symbolic link (to {os.readlink(path)})"
+    return f"cannot read: {_reason(error)}"
 
 
 def _snapshot(path: str) -> Snapshot:
@@ -149,7 +234,7 @@ def _snapshot(path: str) -> Snapshot:
     try:
         return Snapshot.read(path)
     except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise CommandError(f"{path}: {_cannot_read(path, error)}") from None
 
 
 def _write(path: str, data: bytes, expected: Snapshot | None = None) -> None:
@@ -173,21 +258,35 @@ def check_one(path: str, data: bytes | None = None) -> FileReport:
     """Check one file (read here unless ``data`` is given); runs in worker processes."""
     if data is None:
         try:
-            data = _read(path, stdin=False)
-        except CommandError as error:
-            return FileReport(path, failure=str(error))
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return FileReport(path, failure=_cannot_read(path, error))
     found = validate(data)
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines)
+
+
+def workers(files: int, jobs: int) -> tuple[int, int]:
+    """The worker processes and the files per task for checking ``files`` files.
+
+    ``jobs`` asked (0: one per core), but never more than the cores this process
+    may use, nor than there are tasks to share; 1 means no pool at all.
+    """
+    count = min(jobs or _cores(), _cores(), files)
+    if count <= 1 or files < _POOL_THRESHOLD:
+        return 1, max(files, 1)
+    chunk = max(1, min(256, files // (count * 8)))
+    return min(count, -(-files // chunk)), chunk
 
 
 def _check_all(paths: list[str], jobs: int, stdin_data: bytes | None) -> Iterator[FileReport]:
     on_disk = [path for path in paths if path != "-"]
     if stdin_data is not None:
         yield check_one("-", stdin_data)
-    if jobs > 1 and len(on_disk) >= _POOL_THRESHOLD:
-        chunk = max(1, min(256, len(on_disk) // (jobs * 8)))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    count, chunk = workers(len(on_disk), jobs)
+    if count > 1:
+        with ProcessPoolExecutor(max_workers=count) as pool:
             found = pool.map(_check_in_worker, on_disk, chunksize=chunk)
             for path, report in zip(on_disk, found, strict=True):
                 yield report or FileReport(path)
@@ -246,42 +345,61 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
             if args.ignore
             else None
         ),
-        exclude=config.exclude + tuple(args.exclude) if args.exclude else None,
     )
-    paths = discover(args.paths, config)
+    found = _story_files(args, config)
+    paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
-    jobs = args.jobs or _cores()
-    results = _check_all(paths, jobs, stdin_data)
+    results = _check_all(paths, args.jobs, stdin_data)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
-    reports: list[FileReport] = []
-    unreadable: list[str] = []
+    reports = [FileReport(path, failure=reason) for path, reason in found.failures]
     for report in results:
-        if report.failure is not None:
-            unreadable.append(report.failure)
-            continue
         named = replace(report, path=_shown(report.path, args))
-        reports.append(_apply_config(named, config))
+        reports.append(named if report.failure else _apply_config(named, config))
     reports.sort(key=lambda report: report.path)
+    failing = ("error", "warning") if config.strict else ("error",)
+    if any(report.failure for report in reports):
+        status = EXIT_FAILURE
+    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+        status = EXIT_PROBLEMS
+    else:
+        status = EXIT_OK
     output = args.output_format
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     out = sys.stdout
-    if output == "json":
-        write_json(reports, out)
-    elif output == "github":
-        write_github(reports, out)
-    elif output == "junit":
-        write_junit(reports, out, strict=config.strict)
-    else:
-        write_text(reports, out, color=_use_color(args.color, out), quiet=args.quiet)
-    for message in unreadable:
-        sys.stderr.write(f"storyfmt: error: {message}\n")
-    if unreadable:
-        return EXIT_FAILURE
-    failing = ("error", "warning") if config.strict else ("error",)
-    problems = any(item.severity in failing for report in reports for item in report.diagnostics)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    try:
+        if output == "json":
+            write_json(reports, out)
+        elif output == "github":
+            write_github(reports, out)
+        elif output == "junit":
+            write_junit(reports, out, strict=config.strict)
+        else:
+            write_text(reports, out, color=_use_color(args.color, out), quiet=args.quiet)
+        out.flush()
+    except BrokenPipeError:  # the reader went away (check | head): the status stands
+        _silence_stdout()
+    for report in reports:
+        if report.failure:
+            _error(f"{report.path}: {report.failure}")
+    return status
+
+
+def _story_files(args: argparse.Namespace, config: Config) -> Found:
+    """:func:`discover` with the selection of the configuration and the options."""
+    selection = Selection(config, args.exclude or ())
+    return discover(args.paths, selection, force_exclude=args.force_exclude)
+
+
+def _silence_stdout() -> None:
+    """Send what is left of the output nowhere, so no error shows at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _error(message: str) -> None:
+    """A failure of the command, one line on stderr, control characters made visible."""
+    sys.stderr.write(f"storyfmt: error: {visible(message)}\n")
 
 
 # ---- fmt ---------------------------------------------------------------------
@@ -291,7 +409,7 @@ def _report_errors(path: str, error: StoryFormatError, data: bytes) -> None:
     lines = split_lines(decode(data))
     color = _use_color("auto", sys.stderr)
     for item in error.diagnostics:
-        sys.stderr.write(render(item, lines, path, color=color) + "\n\n")
+        sys.stderr.write(render(item, lines, visible(path), color=color) + "\n\n")
 
 
 def line_break(data: bytes, line_ending: LineEnding) -> bytes:
@@ -362,7 +480,7 @@ def _fmt_one(
         sys.stdout.buffer.write(_diff(data, new, shown))
         sys.stdout.buffer.flush()
     if args.check:
-        sys.stderr.write(f"would reformat {shown}\n")
+        sys.stderr.write(f"would reformat {visible(shown)}\n")
     if writes:
         if path in outside:
             raise CommandError(f"{path}: a link to a file outside {outside[path]}; not rewritten")
@@ -372,16 +490,26 @@ def _fmt_one(
 
 def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
     """``storyfmt fmt``: rewrite story files in canonical form, safely."""
-    found = [(argument, path) for argument in args.paths for path in discover([argument], config)]
-    paths = sorted({path for _, path in found})
-    outside = links_outside(found)
+    found = _story_files(args, config)
+    outside = links_outside((found.folder_of.get(path, path), path) for path in found.paths)
     line_ending = args.line_ending or config.line_ending
     outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
+    for path, reason in found.failures:
+        _error(f"{path}: {reason}")
+        outcomes["failed"] += 1
+    refused = dict(found.unselected)
+    for path, reason in found.unselected:
+        _error(
+            f"{path}: not selected as a story file {reason}; not rewritten (to format it,"
+            " make include and exclude in storyfmt.toml or [tool.storyfmt] select it)"
+        )
+        outcomes["failed"] += 1
+    paths = [path for path in found.paths if path not in refused]
     for path in paths:
         try:
             outcomes[_fmt_one(path, args, line_ending, outside)] += 1
         except CommandError as error:
-            sys.stderr.write(f"storyfmt: error: {error}\n")
+            _error(str(error))
             outcomes["failed"] += 1
     if paths != ["-"]:
         changed = outcomes["changed"]
@@ -491,7 +619,10 @@ class _Inputs:
     def __init__(self, args: argparse.Namespace, config: Config) -> None:
         self.args = args
         self.config = config
-        self.paths = discover(args.inputs, config)
+        found = discover(args.inputs, Selection(config))
+        for path, reason in found.failures:
+            raise CommandError(f"{path}: {reason}")
+        self.paths = found.paths
         self.folders = [Path(a) for a in args.inputs if a != "-" and Path(a).is_dir()]
         self.formats = {
             path: args.source or ("text" if path == "-" else _format_of(path, None, "from"))
@@ -715,7 +846,20 @@ def build_parser() -> argparse.ArgumentParser:
             nargs="*",
             default=["."],
             metavar="PATH",
-            help="files, folders (searched for *.story and *.txt) or - for stdin; default: .",
+            help="files, folders (searched for the include patterns, *.story by default)"
+            " or - for stdin; default: .",
+        )
+        subcommand.add_argument(
+            "--exclude",
+            action="append",
+            metavar="GLOB",
+            help="skip files and folders matching GLOB (relative to the current folder)",
+        )
+        subcommand.add_argument(
+            "--force-exclude",
+            action="store_true",
+            help="apply include and exclude to files named on the command line too,"
+            " skipping those not selected (for pre-commit)",
         )
 
     check = command("check", "Report every problem of story files.", aliases=["validate"])
@@ -732,9 +876,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--ignore", type=_codes, metavar="CODES", help="do not report these warnings"
-    )
-    check.add_argument(
-        "--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB"
     )
     check.add_argument(
         "-q", "--quiet", action="store_true", help="one line per problem, no excerpts"
@@ -824,11 +965,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         return int(args.run(args, config))
     except (CommandError, ConfigError, ValueError, ImportError) as error:
-        sys.stderr.write(f"storyfmt: error: {error}\n")
+        _error(str(error))
         return EXIT_FAILURE
     except BrokenPipeError:
-        # The reader went away (storyfmt check | head): not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (storyfmt convert | head): not an error of ours.
+        _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         return 130

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -16,8 +18,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-DEFAULT_INCLUDE = ("*.story", "*.txt")
-"""File names checked when a directory is given."""
+DEFAULT_INCLUDE = ("*.story",)
+"""File names taken when a folder is searched: the format's own extension."""
 
 # Folders never searched for stories: version control, environments, caches.
 SKIPPED_FOLDERS = frozenset(
@@ -205,3 +207,132 @@ def find_config(start: Path) -> Config:
                 if config is not None:
                     return config
     return Config()
+
+
+# ---- which files a folder search takes ------------------------------------------
+
+
+def _expand(pattern: str) -> list[str]:
+    """The fnmatch patterns of one glob: each ``**/`` is zero folders or ``*/``."""
+    head, found, tail = pattern.partition("**/")
+    if not found:
+        return [pattern]
+    return [head + rest for rest in _expand(tail)] + [head + "*/" + rest for rest in _expand(tail)]
+
+
+def _compile(patterns: Sequence[str]) -> Callable[[str], bool]:
+    """One compiled test of whether a string matches any of the globs."""
+    expanded = [os.path.normcase(each) for pattern in patterns for each in _expand(pattern)]
+    if not expanded:
+        return lambda text: False
+    match = re.compile("|".join(fnmatch.translate(each) for each in expanded)).match
+    if os.name == "nt":  # names differing only in case are the same file
+        return lambda text: match(os.path.normcase(text)) is not None
+    return lambda text: match(text) is not None
+
+
+class _Globs:
+    """Globs and their base: a pattern without ``/`` matches a name, one with ``/``
+    the path relative to the base folder (a leading or trailing ``/`` changes nothing)."""
+
+    def __init__(self, patterns: Sequence[str], base: str) -> None:
+        self.patterns = tuple(patterns)
+        self.base = base
+        self.by_path = any("/" in p for p in patterns)
+        self._name = _compile([p for p in patterns if "/" not in p])
+        self._path = _compile([p.strip("/") for p in patterns if "/" in p])
+
+    def relative(self, path: str) -> str | None:
+        """A path (absolute) relative to the base with ``/``; None outside the base."""
+        try:
+            relative = os.path.relpath(path, self.base)
+        except ValueError:  # another drive
+            return None
+        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+            return None
+        return "" if relative == os.curdir else relative.replace(os.sep, "/")
+
+    def matches(self, relative: str | None, name: str) -> bool:
+        """Whether a file or folder matches, by its name or its relative path."""
+        return self._name(name) or (relative is not None and self._path(relative))
+
+
+Place = tuple[str | None, ...]
+"""A path as each set of globs sees it: relative to its base, or None outside."""
+
+_ANYWHERE: Place = (None, None, None)
+
+
+class Selection:
+    """Which files are story files: ``include`` and not ``exclude``.
+
+    The patterns of a configuration file are relative to its folder; those given
+    with ``--exclude``, and all of them without a configuration file, to the
+    current folder.
+    """
+
+    def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
+        here = os.getcwd()
+        base = os.path.dirname(os.path.abspath(config.path)) if config.path else here
+        self.include = _Globs(config.include, base)
+        self.excludes = (_Globs(config.exclude, base), _Globs(exclude, here))
+        self._all = (self.include, *self.excludes)
+        self._by_path = any(globs.by_path for globs in self._all)
+        self._excluding = any(globs.patterns for globs in self.excludes)
+
+    def place(self, path: str) -> Place:
+        """Where a path (as given, relative to the current folder or absolute) is."""
+        absolute = os.path.abspath(path)
+        return tuple(globs.relative(absolute) for globs in self._all)
+
+    def child(self, place: Place, name: str) -> Place:
+        """The place of an entry of the folder at ``place``."""
+        if not self._by_path:  # only names matter: spare building paths
+            return _ANYWHERE
+        return tuple(
+            None if relative is None else (relative + "/" + name if relative else name)
+            for relative in place
+        )
+
+    def _excluded_by(self, place: Place, name: str) -> str | None:
+        for globs, relative in zip(self.excludes, place[1:], strict=True):
+            # "" is the base itself, which its own patterns do not exclude
+            if globs.patterns and relative != "" and globs.matches(relative, name):
+                return ", ".join(globs.patterns)
+        return None
+
+    def keeps_folder(self, place: Place, name: str) -> bool:
+        """Whether a folder found in a search is searched."""
+        return self._excluded_by(place, name) is None
+
+    def refusal(self, place: Place, name: str) -> str | None:
+        """Why a file is not a story file (``by include (*.story)``); None if it is."""
+        if not self.include.matches(place[0], name):
+            return f"by include ({', '.join(self.include.patterns)})"
+        if not self._excluding:
+            return None
+        excluded = self._excluded_by(place, name)
+        return None if excluded is None else f"by exclude ({excluded})"
+
+    def refusal_of(self, path: str) -> str | None:
+        """:meth:`refusal` for a file named on the command line, whose folders are
+        tested against ``exclude`` too (see :meth:`excluded`)."""
+        place = self.place(path)
+        refused = self.refusal(place, os.path.basename(os.path.abspath(path)))
+        return refused if refused is not None else self._excluded_above(place)
+
+    def excluded(self, path: str) -> str | None:
+        """Which ``exclude`` patterns skip a folder named on the command line, or
+        hold it; its folders count only where they are inside the base."""
+        place = self.place(path)
+        name = os.path.basename(os.path.abspath(path))
+        refused = self._excluded_by(place, name)
+        return f"by exclude ({refused})" if refused is not None else self._excluded_above(place)
+
+    def _excluded_above(self, place: Place) -> str | None:
+        for globs, relative in zip(self.excludes, place[1:], strict=True):
+            folders = relative.split("/")[:-1] if relative else []
+            for depth in range(1, len(folders) + 1):
+                if globs.matches("/".join(folders[:depth]), folders[depth - 1]):
+                    return f"by exclude ({', '.join(globs.patterns)})"
+        return None

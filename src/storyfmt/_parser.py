@@ -875,8 +875,8 @@ def load(
         TypeError: ``source`` is a file opened in text mode.
 
     Example:
-        >>> card = load("examples/card-japan-korea-summit.txt")  # doctest: +SKIP
-        >>> with open("examples/card-japan-korea-summit.txt", "rb") as f:  # doctest: +SKIP
+        >>> card = load("examples/card-japan-korea-summit.story")  # doctest: +SKIP
+        >>> with open("examples/card-japan-korea-summit.story", "rb") as f:  # doctest: +SKIP
         ...     card = load(f)
     """
     if isinstance(source, (str, os.PathLike)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -28,32 +29,62 @@ class FileReport:
         return sum(1 for item in self.diagnostics if item.severity == severity)
 
 
+# Control characters could drive a terminal (ESC starts a sequence); XML 1.0
+# forbids them too, with surrogates, U+FFFE and U+FFFF.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text with its control characters written as escapes: ESC shows as ``\\x1b``."""
+    return _CONTROLS.sub(_escape, text)
+
+
+def _xml(text: str) -> str:
+    """Text XML 1.0 can hold: the characters it forbids written as escapes."""
+    return _NOT_XML.sub(_escape, text)
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def summary(reports: Sequence[FileReport]) -> str:
-    """One line: ``3 errors, 1 warning in 2 of 40 files``."""
-    errors = sum(report.count("error") for report in reports)
-    warnings = sum(report.count("warning") for report in reports)
-    files = sum(1 for report in reports if report.diagnostics)
-    if not errors and not warnings:
-        return f"No problems in {_plural(len(reports), 'file')}"
-    return (
-        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-        f" in {files} of {_plural(len(reports), 'file')}"
-    )
+    """One line: ``3 errors, 1 warning in 2 of 40 files``, and how many could not
+    be read (``No problems in 39 files; 1 path could not be read``)."""
+    read = [report for report in reports if report.failure is None]
+    unreadable = len(reports) - len(read)
+    errors = sum(report.count("error") for report in read)
+    warnings = sum(report.count("warning") for report in read)
+    files = sum(1 for report in read if report.diagnostics)
+    if errors or warnings:
+        found = (
+            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+            f" in {files} of {_plural(len(read), 'file')}"
+        )
+    elif read or not unreadable:
+        found = f"No problems in {_plural(len(read), 'file')}"
+    else:
+        return f"{_plural(unreadable, 'path')} could not be read"
+    return f"{found}; {_plural(unreadable, 'path')} could not be read" if unreadable else found
 
 
 def write_text(reports: Sequence[FileReport], out: TextIO, *, color: bool, quiet: bool) -> None:
-    """Compiler-style diagnostics with source excerpts, then the summary."""
+    """Compiler-style diagnostics with source excerpts, then the summary (the
+    files that could not be read are named on stderr)."""
     for report in reports:
+        path = visible(report.path)
         for item in report.diagnostics:
             if quiet:
-                out.write(render(item, None, report.path, color=color).split("\n")[0] + "\n")
+                out.write(render(item, None, path, color=color).split("\n")[0] + "\n")
             else:
-                out.write(render(item, report.lines, report.path, color=color) + "\n\n")
-    if not quiet or any(report.diagnostics for report in reports):
+                out.write(render(item, report.lines, path, color=color) + "\n\n")
+    if not quiet or any(report.diagnostics or report.failure for report in reports):
         out.write(summary(reports) + "\n")
 
 
@@ -68,9 +99,13 @@ def _escape_property(text: str) -> str:
 def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
     """GitHub Actions workflow commands, which show as annotations on the lines."""
     for report in reports:
+        path = visible(report.path)
+        if report.failure:
+            props = f"file={_escape_property(path)},title=unreadable"
+            out.write(f"::error {props}::{_escape_data(report.failure)}\n")
         for item in report.diagnostics:
             properties = {
-                "file": report.path,
+                "file": path,
                 "line": str(item.line),
                 "col": str(item.column),
             }
@@ -103,52 +138,65 @@ def as_json(report: FileReport, item: Diagnostic) -> dict[str, object]:
 
 
 def write_json(reports: Sequence[FileReport], out: TextIO) -> None:
-    """One JSON document: a summary and every diagnostic with its file."""
+    """One JSON document: a summary, every diagnostic with its file, and every
+    path that could not be read with the reason."""
+    failures = [
+        {"path": report.path, "reason": report.failure} for report in reports if report.failure
+    ]
     document = {
         "storyfmt": __version__,
         "summary": {
-            "files": len(reports),
+            "files": len(reports) - len(failures),
             "files_with_problems": sum(1 for report in reports if report.diagnostics),
             "errors": sum(report.count("error") for report in reports),
             "warnings": sum(report.count("warning") for report in reports),
+            "unreadable": len(failures),
         },
         "diagnostics": [as_json(report, item) for report in reports for item in report.diagnostics],
+        "failures": failures,
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
 def write_junit(reports: Sequence[FileReport], out: TextIO, *, strict: bool) -> None:
-    """JUnit XML: one test case per file, failed by its errors (and warnings if strict)."""
+    """JUnit XML: one test case per file, failed by its errors (and warnings if
+    strict); a path that could not be read is a test case with an ``<error>``."""
     failing = {"error", "warning"} if strict else {"error"}
     suite = ElementTree.Element(
         "testsuite",
         name="storyfmt",
         tests=str(len(reports)),
         failures=str(sum(1 for r in reports if any(d.severity in failing for d in r.diagnostics))),
-        errors="0",
+        errors=str(sum(1 for report in reports if report.failure)),
         skipped="0",
     )
     for report in reports:
+        path = _xml(visible(report.path))
         case = ElementTree.SubElement(
-            suite, "testcase", classname="storyfmt.check", name=report.path, file=report.path
+            suite, "testcase", classname="storyfmt.check", name=path, file=path
         )
+        if report.failure:
+            ElementTree.SubElement(
+                case, "error", message=_xml(report.failure), type="unreadable"
+            ).text = _xml(f"{path}: {report.failure}")
         if not report.diagnostics:
             continue
-        text = "\n".join(render(item, None, report.path) for item in report.diagnostics)
+        text = "\n".join(render(item, None, path) for item in report.diagnostics)
         failed = [item for item in report.diagnostics if item.severity in failing]
         if failed:
             first = failed[0]
             failure = ElementTree.SubElement(
                 case,
                 "failure",
-                message=f"{_plural(len(failed), 'problem')}; first: line {first.line}:"
-                f" {first.message}",
+                message=_xml(
+                    f"{_plural(len(failed), 'problem')}; first: line {first.line}: {first.message}"
+                ),
                 type=first.code,
             )
-            failure.text = text
+            failure.text = _xml(text)
         else:
-            ElementTree.SubElement(case, "system-out").text = text
+            ElementTree.SubElement(case, "system-out").text = _xml(text)
     root = ElementTree.Element("testsuites", name="storyfmt")
     root.append(suite)
     ElementTree.indent(root)
