@@ -7,10 +7,12 @@ that validates can be written as text and read back as an equal model.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
+from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -164,6 +166,21 @@ def _check_other_key(value: str) -> str:
     return value
 
 
+def format_number(value: float) -> str:
+    """The shortest decimal that reads back as ``value``, never in exponent form.
+
+    This is how a Virality is written, and what a Virality's text must say to
+    be kept exactly.
+
+    >>> format_number(12.0), format_number(5.1), format_number(1e16)
+    ('12', '5.1', '10000000000000000')
+    """
+    text = repr(value)
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _no_negative_zero(value: float) -> float:
     # -0.0 passes ge=0 but would be written as "-0", which does not read back.
     return value + 0.0
@@ -298,7 +315,25 @@ class FrozenDict(Mapping[str, str]):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, defer_build=True)
+    # revalidate_instances: a model built without validation (model_construct,
+    # model_copy(update=...)) is checked again when it is put inside another.
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        validate_default=False,
+        defer_build=True,
+        revalidate_instances="always",
+    )
+
+
+# The stories that went through validation, by id(): model_copy() and
+# model_construct() skip validation, so their results are never in it.
+_VALIDATED: weakref.WeakValueDictionary[int, StoryCard | StoryBrief] = weakref.WeakValueDictionary()
+
+
+def is_validated(story: object) -> TypeGuard[StoryCard | StoryBrief]:
+    """Whether ``story`` is a story the models validated, which can be written as it is."""
+    return story is not None and _VALIDATED.get(id(story)) is story
 
 
 class Duration(_Model):
@@ -442,6 +477,11 @@ class StoryCard(_Model):
     further_learning: tuple[QuestionAnswer, ...] = ()
     end_of_feed: bool = False
 
+    @model_validator(mode="after")
+    def _validated(self) -> StoryCard:
+        _VALIDATED[id(self)] = self
+        return self
+
 
 class StoryBrief(_Model):
     """A story brief: up to four headed sections of text, at least one present.
@@ -481,6 +521,7 @@ class StoryBrief(_Model):
     def _not_empty(self) -> StoryBrief:
         if all(getattr(self, name) is None for name in self.SECTIONS):
             raise _fail("SF206", "must hold at least one section")
+        _VALIDATED[id(self)] = self
         return self
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
-from storyfmt._models import StoryBrief, StoryCard, story_adapter
+from storyfmt._models import StoryBrief, StoryCard, is_validated, story_adapter
 from storyfmt._parser import explain
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
     Returns:
         The JSON text, which :func:`from_json` reads back as an equal story.
 
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
+
     Example:
         >>> from storyfmt import StoryBrief
         >>> print(to_json(StoryBrief(whats_next="Talks.")))
@@ -43,7 +48,7 @@ def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
           "beyond_the_headlines": null
         }
     """
-    return story.model_dump_json(indent=indent)
+    return checked(story).model_dump_json(indent=indent)
 
 
 def _json_path(path: Sequence[str | int]) -> str:
@@ -131,6 +136,29 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+def checked(story: object) -> StoryCard | StoryBrief:
+    """The story to write: ``story`` itself when it was validated, else a validated copy.
+
+    Every writer calls this first. A story the models validated costs one
+    lookup. Any other (from ``model_copy(update=...)`` or ``model_construct()``)
+    is validated again, as its constructor would have, so that no writer ever
+    writes a value that does not read back.
+
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold; each
+            diagnostic names the field, as the errors of :func:`from_json` do.
+        TypeError: ``story`` is neither a :class:`StoryCard` nor a :class:`StoryBrief`.
+    """
+    if is_validated(story):
+        return story
+    if not isinstance(story, (StoryCard, StoryBrief)):
+        raise TypeError(f"a story is a StoryCard or a StoryBrief, not {type(story).__name__}")
+    try:
+        return type(story).model_validate(story)
+    except ValidationError as invalid:
+        raise StoryFormatError(json_problems(invalid)) from None
+
+
 def _require_yaml() -> None:
     if importlib.util.find_spec("yaml") is None:
         raise ImportError("YAML support needs PyYAML: pip install 'storyfmt[yaml]'")
@@ -165,6 +193,9 @@ def to_yaml(story: StoryCard | StoryBrief) -> str:
         The YAML text, which :func:`from_yaml` reads back as an equal story.
 
     Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
         ImportError: PyYAML is not installed.
 
     Example:
@@ -181,7 +212,7 @@ def to_yaml(story: StoryCard | StoryBrief) -> str:
     _require_yaml()
     import yaml  # noqa: PLC0415
 
-    data = story.model_dump(mode="json")
+    data = checked(story).model_dump(mode="json")
     return yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=88)
 
 
