@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
 from storyfmt._models import StoryBrief, StoryCard, is_validated, story_adapter
 from storyfmt._parser import explain
+from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:
     import yaml
@@ -112,13 +113,23 @@ def from_json(text: str | bytes) -> StoryCard | StoryBrief:
         raise StoryFormatError(json_problems(invalid)) from None
 
 
+_SCHEMA_DESCRIPTION = (
+    "A story card or a story brief, in the JSON form written by storyfmt. Beyond"
+    " this schema, storyfmt also refuses: tags (or keywords) whose tag line"
+    f" ('A / B /') would be longer than {MAX_LINE:,} characters, and a whole number"
+    " (rank, count, articles, duration value) written with a fraction, such as 5.0."
+)
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the JSON form of a story.
 
-    It is generated from the models, with the text rules written as patterns, so
-    that tools outside Python (check-jsonschema, editors) can check JSON stories.
-    The models remain the reference: a few rules, such as the length of a whole
-    tag line, are beyond a schema.
+    It is generated from the models, with the text rules written as patterns
+    (in the syntax ECMA-262 and Python share), so that tools outside Python
+    (check-jsonschema, editors) can check JSON stories. Every document
+    :func:`from_json` accepts, the schema accepts; the schema refuses all else
+    but what no schema can say, listed in its ``description``: the length of a
+    whole tag line, and whole numbers written with a fraction (``5.0``).
 
     Returns:
         The schema, as a dictionary ready for :func:`json.dumps`.
@@ -131,7 +142,7 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Story",
-        "description": "A story card or a story brief, in the JSON form written by storyfmt.",
+        "description": _SCHEMA_DESCRIPTION,
         **schema,
     }
 
