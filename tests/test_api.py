@@ -6,6 +6,8 @@ import inspect
 import io
 import json
 import re
+import subprocess
+import sys
 import typing
 from datetime import timedelta
 from pathlib import Path
@@ -94,6 +96,16 @@ def test_loads_str_and_bytes_agree(card: StoryCard) -> None:
     assert storyfmt.loads(data) == card
     assert storyfmt.loads(data.decode("utf-8")) == card
     assert storyfmt.loads(b"\xef\xbb\xbf" + data) == card
+
+
+def test_only_one_byte_order_mark_is_dropped_from_text_and_bytes() -> None:
+    data = b"\xef\xbb\xbf\xef\xbb\xbf12\nTitle\n"
+    for source in (data, data.decode("utf-8")):
+        found = storyfmt.validate(source)
+        assert [(d.line, d.column, d.code) for d in found] == [(1, 1, "SF103")]
+        with pytest.raises(StoryFormatError):
+            storyfmt.load(io.BytesIO(source.encode() if isinstance(source, str) else source))
+    assert storyfmt.loads("\ufeff12\nTitle\n") == storyfmt.loads(b"\xef\xbb\xbf12\nTitle\n")
 
 
 def test_load_takes_paths_and_binary_files(card: StoryCard) -> None:
@@ -207,6 +219,56 @@ def test_duration_reading_and_writing(line: str, value: int, unit: str, written:
 def test_virality_is_written_in_shortest_form(line: str, written: str) -> None:
     card = storyfmt.loads(f"T\n\nStory Stats\n\nVirality\n{line}\n")
     assert storyfmt.dumps(card).endswith(f"Virality\n{written}\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("123456789.123456", "123456789.123456"),
+        ("999999999999999", "999999999999999"),
+        ("0.30000000000000004", "0.30000000000000004"),
+        ("9007199254740992", "9007199254740992"),
+        ("007.50", "7.5"),
+    ],
+)
+def test_virality_that_a_float_keeps_exactly_is_written_as_read(line: str, written: str) -> None:
+    card = storyfmt.loads(f"T\n\nStory Stats\n\nVirality\n{line}\n")
+    assert storyfmt.dumps(card).endswith(f"Virality\n{written}\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "written"),
+    [
+        ("12345678901234567890", "12345678901234567000"),
+        ("123456789.123456789", "123456789.12345679"),
+        ("0.1000000000000000055511151231257827", "0.1"),
+        ("9007199254740993", "9007199254740992"),
+    ],
+)
+def test_virality_with_more_digits_than_a_float_keeps_is_an_error(line: str, written: str) -> None:
+    found = storyfmt.validate(f"T\n\nStory Stats\n\nVirality\n  {line}\n")
+    assert [(d.line, d.column, d.end_column, d.code) for d in found] == [
+        (6, 3, 3 + len(line), "SF304")
+    ]
+    assert found[0].message == (
+        f"Virality '{line}' has more digits than can be kept exactly"
+        " (at most 15 significant digits are always safe)"
+    )
+    assert found[0].hint == (
+        f"round it to 15 significant digits; as it is, it would be written {written}"
+    )
+
+
+def test_fmt_leaves_a_virality_it_cannot_keep_exactly(tmp_path: Path) -> None:
+    story = tmp_path / "card.story"
+    story.write_bytes(b"Title\n\nStory Stats\n\nVirality\n12345678901234567890\n")
+    command = Path(sys.executable).with_name("storyfmt")
+    done = subprocess.run(
+        [str(command), "fmt", str(story)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert "error[SF304] Virality '12345678901234567890' has more digits" in done.stderr
+    assert story.read_bytes() == b"Title\n\nStory Stats\n\nVirality\n12345678901234567890\n"
 
 
 def test_public_names_are_documented() -> None:

@@ -34,6 +34,34 @@ def test_any_layout_reads_as_its_canonical_form(text: str) -> None:
     assert storyfmt.loads(canonical) == story
 
 
+# Characters where text and bytes could be read differently: byte-order marks,
+# line breaks of every kind, and control characters.
+_NOISE = st.sampled_from(["\ufeff", "\ufeff\ufeff", "\r", "\r\n", "\n", "\x00", "\x1b", "\x85"])
+
+
+@st.composite
+def _noisy_texts(draw: st.DrawFn) -> str:
+    text = draw(story_texts() | st.text(max_size=40))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(_NOISE) + text[at:]
+    return draw(st.sampled_from(["", "\ufeff", "\ufeff\ufeff"])) + text
+
+
+def _outcome(source: str | bytes) -> object:
+    try:
+        return storyfmt.loads(source)
+    except storyfmt.StoryFormatError as error:
+        return error.diagnostics
+
+
+@given(_noisy_texts())
+def test_text_and_its_utf8_bytes_read_the_same(text: str) -> None:
+    data = text.encode("utf-8")
+    assert storyfmt.validate(data) == storyfmt.validate(text)
+    assert _outcome(data) == _outcome(text)
+
+
 @given(cards())
 def test_card_strategy_registers_for_from_type(card: StoryCard) -> None:
     assert isinstance(card, StoryCard)

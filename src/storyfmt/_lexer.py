@@ -128,18 +128,20 @@ def is_heading(token_type: str) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """Decode UTF-8 bytes, dropping a leading byte-order mark.
+    """Decode UTF-8 bytes, keeping a leading byte-order mark for :func:`split_lines`.
 
     Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``),
     so that :func:`check_lines` can report each one with its line.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     return data.decode("utf-8", "surrogateescape")
 
 
 def split_lines(text: str) -> list[str]:
-    """Split text at LF, CRLF and lone CR, after dropping a leading BOM."""
+    """Split text at LF, CRLF and lone CR, after dropping one leading BOM.
+
+    This is the only place a byte-order mark is dropped, so that text and its
+    UTF-8 bytes read the same: a second BOM is an error (``SF103``) either way.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:

@@ -7,10 +7,13 @@ that validates can be written as text and read back as an equal model.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import sys
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
+from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -18,10 +21,12 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     TypeAdapter,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from storyfmt._vocabulary import (
@@ -164,6 +169,21 @@ def _check_other_key(value: str) -> str:
     return value
 
 
+def format_number(value: float) -> str:
+    """The shortest decimal that reads back as ``value``, never in exponent form.
+
+    This is how a Virality is written, and what a Virality's text must say to
+    be kept exactly.
+
+    >>> format_number(12.0), format_number(5.1), format_number(1e16)
+    ('12', '5.1', '10000000000000000')
+    """
+    text = repr(value)
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
 def _no_negative_zero(value: float) -> float:
     # -0.0 passes ge=0 but would be written as "-0", which does not read back.
     return value + 0.0
@@ -171,64 +191,131 @@ def _no_negative_zero(value: float) -> float:
 
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 # JSON Schema of the text fields, for tools outside Python: the same rules as
-# the checks above, as far as patterns can say them (ECMA-262 syntax).
+# the checks above, as far as patterns can say them, in the part of regular
+# expression syntax that ECMA-262 and Python's re agree on. Python's "$" also
+# matches before a final line break, so the end of the text is a lookahead.
+_END = r"(?![\s\S])"
 _EDGE = r"[^\u0000-\u0020\u007f-\u009f\ufeff]"
 _INNER = r"[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufeff]"
 _ONE_LINE = f"{_EDGE}(?:{_INNER}*{_EDGE})?"
-_HEADING_LIKE = {"pattern": r"^The Breakdown(?:[ \t]+[0-9]+)?$"}
+_BOUNDED_LINE = f"{_EDGE}(?:{_INNER}{{0,{MAX_LINE - 2}}}{_EDGE})?"
+_BREAKDOWN_LIKE = r"The Breakdown(?:[ \t]+[0-9]+)?"
 
 
-def _text_schema(
-    pattern: str, *, max_length: int | None = MAX_LINE, never: list[dict[str, Any]] | None = None
-) -> WithJsonSchema:
-    schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": f"^{pattern}$"}
+def _escape(text: str) -> str:
+    """``text`` as a pattern, escaping only what both ECMA-262 and Python need escaped."""
+    return re.sub(r"[\\^$.|?*+()\[\]{}/-]", r"\\\g<0>", text)
+
+
+def _either(words: Iterable[str]) -> str:
+    return "|".join(_escape(word) for word in sorted(words))
+
+
+@lru_cache(maxsize=1)
+def _ascii_folds() -> dict[str, str]:
+    """Every character whose casefold() is ASCII, by that fold: ``{"s": "Ssſ", "st": "ﬅﬆ"...}``."""
+    folds: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        fold = char.casefold()
+        if fold.isascii():
+            folds[fold] = folds.get(fold, "") + char
+    return folds
+
+
+def _casefold_pattern(word: str) -> str:
+    """A pattern of every text whose casefold() is ``word.casefold()``.
+
+    JSON Schema patterns have no case-insensitive flag: each piece of the word
+    becomes the class of the characters that fold to it (``s`` is ``[Ssſ]``,
+    ``st`` may also be ``ﬆ``).
+    """
+    folded = word.casefold()
+    folds = sorted(_ascii_folds().items(), key=lambda item: -len(item[0]))
+
+    def rest(start: int) -> str:
+        if start == len(folded):
+            return ""
+        options = [
+            f"[{_escape(chars)}]{rest(start + len(fold))}"
+            for fold, chars in folds
+            if folded.startswith(fold, start)
+        ]
+        return options[0] if len(options) == 1 else f"(?:{'|'.join(options)})"
+
+    return rest(0)
+
+
+def _text_json(
+    pattern: str, *, max_length: int | None = MAX_LINE, never: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The JSON Schema of a text: ``pattern`` for all of it, ``never`` patterns for none of it."""
+    schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": f"^{pattern}{_END}"}
     if max_length is not None:
         schema["maxLength"] = max_length
+    never = list(never)
     if never:
-        schema["not"] = {"anyOf": never}
-    return WithJsonSchema(schema)
+        schema["not"] = {"pattern": f"^(?:{'|'.join(never)}){_END}"}
+    return schema
 
 
-_NOT_CARD_HEADING = [{"enum": sorted(CARD_HEADINGS)}, _HEADING_LIKE]
+def _lines_json(reserved: str, separator: str) -> dict[str, Any]:
+    """The JSON Schema of lines of text, none of them a line matching ``reserved``."""
+    line = f"(?!(?:{reserved})(?:\\n|{_END})){_BOUNDED_LINE}"
+    return _text_json(f"{line}(?:{separator}{line})*", max_length=None)
 
-Line = Annotated[str, AfterValidator(_check_line), _text_schema(_ONE_LINE)]
-CardLine = Annotated[
-    str, AfterValidator(_check_card_line), _text_schema(_ONE_LINE, never=_NOT_CARD_HEADING)
-]
+
+_CARD_HEADING = f"{_either(CARD_HEADINGS)}|{_BREAKDOWN_LIKE}"
+_CARD_LINE_JSON = _text_json(_ONE_LINE, never=[_CARD_HEADING])
+
+
+@lru_cache(maxsize=1)
+def _other_key_json() -> dict[str, Any]:
+    """The JSON Schema of a key of ``Stats.other``, built when a schema is asked for."""
+    known = [_casefold_pattern(key) for key in STATS_FIELDS]
+    return _text_json(_ONE_LINE, never=[_CARD_HEADING, *known])
+
+
+Line = Annotated[str, AfterValidator(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
+CardLine = Annotated[str, AfterValidator(_check_card_line), WithJsonSchema(_CARD_LINE_JSON)]
 Title = Annotated[
     str,
     AfterValidator(_check_title),
-    _text_schema(
-        _ONE_LINE,
-        never=[*_NOT_CARD_HEADING, {"enum": sorted(BRIEF_HEADINGS)}, {"pattern": "^[0-9]+$"}],
-    ),
+    WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, _either(BRIEF_HEADINGS), "[0-9]+"])),
 ]
 Headline = Annotated[
     str,
     AfterValidator(_check_headline),
-    _text_schema(_ONE_LINE, never=[*_NOT_CARD_HEADING, {"pattern": " /$"}]),
+    WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, "[\\s\\S]* /"])),
 ]
+# One tag alone must fit on the tag line, after which " /" is written.
 Tag = Annotated[
-    str, AfterValidator(_check_tag), _text_schema(_ONE_LINE, never=[{"pattern": " / | /$"}])
+    str,
+    AfterValidator(_check_tag),
+    WithJsonSchema(
+        _text_json(_ONE_LINE, max_length=MAX_LINE - 2, never=["[\\s\\S]*(?: / [\\s\\S]*| /)"])
+    ),
 ]
 Tags = Annotated[tuple[Tag, ...], AfterValidator(_check_tag_line)]
 Point = Annotated[
-    str, AfterValidator(_check_point), _text_schema(_ONE_LINE, max_length=MAX_LINE - 2)
+    str,
+    AfterValidator(_check_point),
+    WithJsonSchema(_text_json(_ONE_LINE, max_length=MAX_LINE - 2)),
 ]
 Answer = Annotated[
-    str,
-    AfterValidator(_check_answer),
-    _text_schema(f"{_ONE_LINE}(?:\\n{_ONE_LINE})*", max_length=None),
+    str, AfterValidator(_check_answer), WithJsonSchema(_lines_json(_CARD_HEADING, "\\n"))
 ]
 BriefText = Annotated[
     str,
     AfterValidator(_check_brief_text),
-    _text_schema(f"{_ONE_LINE}(?:\\n\\n?{_ONE_LINE})*", max_length=None),
+    WithJsonSchema(_lines_json(_either(BRIEF_HEADINGS), "\\n\\n?")),
 ]
-OtherKey = Annotated[
-    str, AfterValidator(_check_other_key), _text_schema(_ONE_LINE, never=_NOT_CARD_HEADING)
+OtherKey = Annotated[str, AfterValidator(_check_other_key)]
+Virality = Annotated[
+    float,
+    Field(ge=0, le=sys.float_info.max, allow_inf_nan=False),
+    AfterValidator(_no_negative_zero),
 ]
-Virality = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_no_negative_zero)]
 
 DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
 """The units a duration may be given in."""
@@ -296,9 +383,63 @@ class FrozenDict(Mapping[str, str]):
             ),
         )
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "object",
+            "propertyNames": _other_key_json(),
+            "additionalProperties": _CARD_LINE_JSON,
+        }
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, defer_build=True)
+    # revalidate_instances: a model built without validation (model_construct,
+    # model_copy(update=...)) is checked again when it is put inside another.
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        validate_default=False,
+        defer_build=True,
+        revalidate_instances="always",
+    )
+
+
+# The stories that went through validation, by id(): model_copy() and
+# model_construct() skip validation, so their results are never in it.
+_VALIDATED: weakref.WeakValueDictionary[int, StoryCard | StoryBrief] = weakref.WeakValueDictionary()
+
+
+def is_validated(story: object) -> TypeGuard[StoryCard | StoryBrief]:
+    """Whether ``story`` is a story the models validated, which can be written as it is."""
+    return story is not None and _VALIDATED.get(id(story)) is story
+
+
+def _json_needs(
+    *, kind: bool = False, one_of: Iterable[str] = (), or_entries_in: str | None = None
+) -> ConfigDict:
+    """Config that adds to a model's JSON Schema what its own checks require.
+
+    ``kind``: the ``kind`` field is required, as :func:`storyfmt.from_json`
+    requires it. ``one_of``: at least one of these fields is present and not
+    null, or else ``or_entries_in`` (a mapping field) has an entry.
+    """
+
+    def extra(schema: dict[str, Any]) -> None:
+        if kind:
+            schema["required"] = ["kind", *schema.get("required", [])]
+        present = [
+            {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in one_of
+        ]
+        if or_entries_in is not None:
+            present.append(
+                {"required": [or_entries_in], "properties": {or_entries_in: {"minProperties": 1}}}
+            )
+        if present:
+            schema["anyOf"] = present
+
+    return ConfigDict(json_schema_extra=extra)
 
 
 class Duration(_Model):
@@ -353,6 +494,8 @@ class Stats(_Model):
         >>> Stats(status="Active", virality=5.1, other={"Region": "Asia"}).other["Region"]
         'Asia'
     """
+
+    model_config = _json_needs(one_of=STATS_FIELDS.values(), or_entries_in="other")
 
     status: CardLine | None = None
     duration: Duration | None = None
@@ -431,6 +574,8 @@ class StoryCard(_Model):
         True
     """
 
+    model_config = _json_needs(kind=True)
+
     kind: Literal["card"] = "card"
     rank: Count | None = None
     title: Title
@@ -441,6 +586,11 @@ class StoryCard(_Model):
     keywords: Tags = ()
     further_learning: tuple[QuestionAnswer, ...] = ()
     end_of_feed: bool = False
+
+    @model_validator(mode="after")
+    def _validated(self) -> StoryCard:
+        _VALIDATED[id(self)] = self
+        return self
 
 
 class StoryBrief(_Model):
@@ -464,23 +614,25 @@ class StoryBrief(_Model):
         'Talks.\\n\\nMore talks.'
     """
 
-    kind: Literal["brief"] = "brief"
-    whats_happening: BriefText | None = None
-    why_its_important: BriefText | None = None
-    whats_next: BriefText | None = None
-    beyond_the_headlines: BriefText | None = None
-
     SECTIONS: ClassVar[tuple[str, ...]] = (
         "whats_happening",
         "why_its_important",
         "whats_next",
         "beyond_the_headlines",
     )
+    model_config = _json_needs(kind=True, one_of=SECTIONS)
+
+    kind: Literal["brief"] = "brief"
+    whats_happening: BriefText | None = None
+    why_its_important: BriefText | None = None
+    whats_next: BriefText | None = None
+    beyond_the_headlines: BriefText | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> StoryBrief:
         if all(getattr(self, name) is None for name in self.SECTIONS):
             raise _fail("SF206", "must hold at least one section")
+        _VALIDATED[id(self)] = self
         return self
 
 

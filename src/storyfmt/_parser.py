@@ -42,7 +42,7 @@ from storyfmt._lexer import (
     split_lines,
     tokenize,
 )
-from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._models import StoryBrief, StoryCard, format_number
 from storyfmt._vocabulary import (
     BREAKDOWN_LINE,
     BRIEF_SECTIONS,
@@ -116,6 +116,14 @@ def _too_large(label: str, token: Token) -> Diagnostic:
     return _at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}")
 
 
+def _canonical_decimal(text: str) -> str:
+    """A decimal's digits without leading zeros before the point or trailing zeros after it."""
+    whole, _, fraction = text.partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
 _NUMBER_FORMS = {"Duration": _DURATION, "Virality": _DECIMAL, "Articles": _INTEGER}
 
 
@@ -156,6 +164,15 @@ def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
         number = float(text)
         if number == float("inf"):
             return None, _at("SF304", token, f"Virality is too large: {quote(text)}")
+        kept = format_number(number)
+        if kept != _canonical_decimal(text):
+            return None, _at(
+                "SF304",
+                token,
+                f"Virality {quote(text)} has more digits than can be kept exactly"
+                " (at most 15 significant digits are always safe)",
+                hint=f"round it to 15 significant digits; as it is, it would be written {kept}",
+            )
         return number, None
     if key == "Articles":
         if not _INTEGER.fullmatch(text):

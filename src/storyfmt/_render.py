@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._models import StoryBrief, StoryCard, format_number
+from storyfmt._serialize import checked
 from storyfmt._vocabulary import BRIEF_SECTIONS, CARD_SECTIONS, FOOTER, STATS_FIELDS
-from storyfmt._writer import format_number
 
 
 def _stats_rows(card: StoryCard) -> list[tuple[str, str]]:
@@ -58,6 +58,11 @@ def to_markdown(story: StoryCard | StoryBrief) -> str:
     Returns:
         The Markdown text.
 
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
+
     Example:
         >>> from storyfmt import StoryCard
         >>> print(to_markdown(StoryCard(title="Summit", tags=("Nara, Japan",))), end="")
@@ -65,6 +70,7 @@ def to_markdown(story: StoryCard | StoryBrief) -> str:
         <BLANKLINE>
         *Nara, Japan*
     """
+    story = checked(story)
     out: list[str] = []
     if isinstance(story, StoryBrief):
         for field, heading in BRIEF_SECTIONS.items():
@@ -135,11 +141,17 @@ def to_html(story: StoryCard | StoryBrief) -> str:
     Returns:
         The HTML document.
 
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
+
     Example:
         >>> from storyfmt import StoryCard
         >>> "<h1>Tom &amp; Jerry</h1>" in to_html(StoryCard(title="Tom & Jerry"))
         True
     """
+    story = checked(story)
     body: list[str] = []
     if isinstance(story, StoryBrief):
         title = next(text for text in (getattr(story, f) for f in BRIEF_SECTIONS) if text)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
-from storyfmt._models import StoryBrief, StoryCard, story_adapter
+from storyfmt._models import StoryBrief, StoryCard, is_validated, story_adapter
 from storyfmt._parser import explain
+from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:
     import yaml
@@ -32,6 +33,11 @@ def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
     Returns:
         The JSON text, which :func:`from_json` reads back as an equal story.
 
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
+
     Example:
         >>> from storyfmt import StoryBrief
         >>> print(to_json(StoryBrief(whats_next="Talks.")))
@@ -43,7 +49,7 @@ def to_json(story: StoryCard | StoryBrief, *, indent: int | None = 2) -> str:
           "beyond_the_headlines": null
         }
     """
-    return story.model_dump_json(indent=indent)
+    return checked(story).model_dump_json(indent=indent)
 
 
 def _json_path(path: Sequence[str | int]) -> str:
@@ -107,13 +113,23 @@ def from_json(text: str | bytes) -> StoryCard | StoryBrief:
         raise StoryFormatError(json_problems(invalid)) from None
 
 
+_SCHEMA_DESCRIPTION = (
+    "A story card or a story brief, in the JSON form written by storyfmt. Beyond"
+    " this schema, storyfmt also refuses: tags (or keywords) whose tag line"
+    f" ('A / B /') would be longer than {MAX_LINE:,} characters, and a whole number"
+    " (rank, count, articles, duration value) written with a fraction, such as 5.0."
+)
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the JSON form of a story.
 
-    It is generated from the models, with the text rules written as patterns, so
-    that tools outside Python (check-jsonschema, editors) can check JSON stories.
-    The models remain the reference: a few rules, such as the length of a whole
-    tag line, are beyond a schema.
+    It is generated from the models, with the text rules written as patterns
+    (in the syntax ECMA-262 and Python share), so that tools outside Python
+    (check-jsonschema, editors) can check JSON stories. Every document
+    :func:`from_json` accepts, the schema accepts; the schema refuses all else
+    but what no schema can say, listed in its ``description``: the length of a
+    whole tag line, and whole numbers written with a fraction (``5.0``).
 
     Returns:
         The schema, as a dictionary ready for :func:`json.dumps`.
@@ -126,9 +142,32 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Story",
-        "description": "A story card or a story brief, in the JSON form written by storyfmt.",
+        "description": _SCHEMA_DESCRIPTION,
         **schema,
     }
+
+
+def checked(story: object) -> StoryCard | StoryBrief:
+    """The story to write: ``story`` itself when it was validated, else a validated copy.
+
+    Every writer calls this first. A story the models validated costs one
+    lookup. Any other (from ``model_copy(update=...)`` or ``model_construct()``)
+    is validated again, as its constructor would have, so that no writer ever
+    writes a value that does not read back.
+
+    Raises:
+        StoryFormatError: The story holds a value the format cannot hold; each
+            diagnostic names the field, as the errors of :func:`from_json` do.
+        TypeError: ``story`` is neither a :class:`StoryCard` nor a :class:`StoryBrief`.
+    """
+    if is_validated(story):
+        return story
+    if not isinstance(story, (StoryCard, StoryBrief)):
+        raise TypeError(f"a story is a StoryCard or a StoryBrief, not {type(story).__name__}")
+    try:
+        return type(story).model_validate(story)
+    except ValidationError as invalid:
+        raise StoryFormatError(json_problems(invalid)) from None
 
 
 def _require_yaml() -> None:
@@ -165,6 +204,9 @@ def to_yaml(story: StoryCard | StoryBrief) -> str:
         The YAML text, which :func:`from_yaml` reads back as an equal story.
 
     Raises:
+        StoryFormatError: The story holds a value the format cannot hold (see
+            :func:`storyfmt.dumps`).
+        TypeError: ``story`` is not a story.
         ImportError: PyYAML is not installed.
 
     Example:
@@ -181,7 +223,7 @@ def to_yaml(story: StoryCard | StoryBrief) -> str:
     _require_yaml()
     import yaml  # noqa: PLC0415
 
-    data = story.model_dump(mode="json")
+    data = checked(story).model_dump(mode="json")
     return yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=88)
 
 

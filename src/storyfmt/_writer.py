@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import BinaryIO
 
 from storyfmt._files import write_file
-from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._models import StoryBrief, StoryCard, format_number
+from storyfmt._serialize import checked
 from storyfmt._vocabulary import BRIEF_SECTIONS, CARD_SECTIONS, FOOTER, STATS_FIELDS
-
-
-def format_number(value: float) -> str:
-    """The shortest decimal that reads back as ``value``, never in exponent form.
-
-    >>> format_number(12.0), format_number(5.1), format_number(1e16)
-    ('12', '5.1', '10000000000000000')
-    """
-    text = repr(value)
-    if "e" in text:
-        text = format(Decimal(text), "f")
-    return text[:-2] if text.endswith(".0") else text
 
 
 def tag_line(items: Iterable[str]) -> str:
@@ -86,12 +74,19 @@ def dumps(story: StoryCard | StoryBrief) -> str:
     Returns:
         The canonical text of the story.
 
+    Raises:
+        StoryFormatError: The story was built without validation (as
+            ``model_copy(update=...)`` and ``model_construct()`` build them) and
+            holds a value the format cannot write; the error names the field.
+        TypeError: ``story`` is not a story.
+
     Example:
         >>> from storyfmt import StoryCard
         >>> print(dumps(StoryCard(title="Japan Korea Summit", tags=["Nara, Japan"])), end="")
         Japan Korea Summit
         Nara, Japan /
     """
+    story = checked(story)
     lines = _card_lines(story) if isinstance(story, StoryCard) else _brief_lines(story)
     return "\n".join(lines) + "\n"
 
@@ -111,6 +106,9 @@ def dump(story: StoryCard | StoryBrief, target: str | os.PathLike[str] | BinaryI
             followed and stays a link), or a file object opened in binary mode.
 
     Raises:
+        StoryFormatError: The story holds a value the format cannot write (see
+            :func:`dumps`); nothing is written.
+        TypeError: ``story`` is not a story.
         OSError: The file cannot be written, or is read-only.
 
     Example:
