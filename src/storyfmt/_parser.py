@@ -801,7 +801,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))
         story = None
     if problems:
-        return None, cap(sorted(problems, key=lambda p: (p.line, p.column)))
+        return None, cap(problems)
     return story, problems
 
 
