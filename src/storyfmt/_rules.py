@@ -165,7 +165,7 @@ def validate(
         ...     print(d.line, d.code, d.severity, d.message)
         6 SF501 warning Status 'Pending' is not one of the known values
         8 SF301 error Virality must be a number, got 'high'
-        >>> print(validate('{"kind": "card",\\n "rank": -1}', form="json")[0])
+        >>> print(validate('{"kind": "card", "title": "T",\\n "rank": -1}', form="json")[0])
         line 2: 'rank' must be greater than or equal to 0
     """
     if form == "text":
