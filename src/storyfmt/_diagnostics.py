@@ -85,7 +85,7 @@ CODES: dict[str, Code] = _catalogue(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a story, located in its source.
 

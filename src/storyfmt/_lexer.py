@@ -215,6 +215,9 @@ def tokenize(lines: list[str], kind: Kind) -> list[Token]:
     Token values are the trimmed lines; ``column`` is where the text starts. A
     ``TEXT`` token holds ``BLOCK`` tokens (runs of consecutive lines), which
     hold a ``LINE`` or ``BULLET`` token per line.
+
+    Each line that makes a token is emptied in ``lines``: the token holds its
+    text, and a large file is not held twice.
     """
     headings = _CARD_TYPES if kind == "card" else _BRIEF_TYPES
     card = kind == "card"
@@ -227,6 +230,7 @@ def tokenize(lines: list[str], kind: Kind) -> list[Token]:
             block = None
             continue
         column = raw.index(stripped[0]) + 1
+        lines[number - 1] = ""
         type_ = headings.get(stripped)
         if type_ is None and card and stripped.startswith("The Breakdown"):
             type_ = "BREAKDOWN" if BREAKDOWN_LINE.fullmatch(stripped) else None

@@ -80,7 +80,6 @@ class Parsed(NamedTuple):
     fields: dict[str, Any]
     spans: dict[Path_, Span]
     problems: list[Diagnostic]
-    lines: list[str]
 
 
 def _span(token: Token, offset: int = 0, length: int | None = None) -> Span:
@@ -608,7 +607,10 @@ def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
 
 
 def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
-    """Parse the lines of one story into fields, spans and problems."""
+    """Parse the lines of one story into fields, spans and problems.
+
+    The lines are emptied as they are read (see :func:`tokenize`).
+    """
     if kind is None:
         kind = detect_kind(lines)
     tokens = tokenize(lines, kind)
@@ -618,7 +620,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         plural = "s" if count > 1 else ""
         what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
         problems.append(diagnostic("SF104", 1, 1, f"the file holds no story: {what}"))
-        return Parsed(kind, {}, {}, problems, lines)
+        return Parsed(kind, {}, {}, problems)
     stream = TokenStream(tokens)
 
     def recover(error: UnexpectedInput) -> bool:
@@ -648,7 +650,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
                 f"a card starts with its title, found the heading {quote(first.value)}",
             )
         )
-    return Parsed(kind, fields, spans, problems, lines)
+    return Parsed(kind, fields, spans, problems)
 
 
 def _assemble(
@@ -685,7 +687,13 @@ def _assemble(
                 )
             placed[part.name] = heading
         fields.update(part.fields)
-        spans.update(part.spans)
+        # The larger of the two keeps the other's spans: a section of many lines
+        # has as many spans, which are not worth holding twice.
+        if len(part.spans) > len(spans):
+            part.spans.update(spans)
+            spans = part.spans
+        else:
+            spans.update(part.spans)
         problems.extend(part.problems)
     return fields, spans
 
@@ -805,6 +813,11 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     return story, problems
 
 
+def source_lines(source: str | bytes) -> list[str]:
+    """The lines of a story's source, as diagnostics count them."""
+    return split_lines(decode(bytes(source)) if not isinstance(source, str) else source)
+
+
 def parse_text(
     source: str | bytes, kind: Kind | None = None
 ) -> tuple[StoryCard | StoryBrief | None, Parsed]:
@@ -816,7 +829,7 @@ def parse_text(
     elif not isinstance(source, (str, bytes)):
         raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
     from_bytes = isinstance(source, bytes)
-    lines = split_lines(decode(source) if isinstance(source, bytes) else source)
+    lines = source_lines(source)
     character_problems = check_lines(lines, from_bytes=from_bytes)
     parsed = parse_lines(lines, kind)
     parsed.problems[:0] = character_problems
@@ -852,7 +865,7 @@ def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBr
     """
     story, parsed = parse_text(text, kind)
     if story is None:
-        raise StoryFormatError(parsed.problems, source_lines=parsed.lines)
+        raise StoryFormatError(parsed.problems, source_lines=source_lines(text))
     return story
 
 
@@ -890,5 +903,5 @@ def load(
             raise TypeError("load() needs a file opened in binary mode ('rb')")
     story, parsed = parse_text(data, kind)
     if story is None:
-        raise StoryFormatError(parsed.problems, source_lines=parsed.lines, path=str(path))
+        raise StoryFormatError(parsed.problems, source_lines=source_lines(data), path=str(path))
     return story
