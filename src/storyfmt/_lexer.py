@@ -99,7 +99,7 @@ class Token:
     tokens. Lark's parser reads ``type`` and, on an error, the positions.
     """
 
-    __slots__ = ("column", "end_column", "line", "lines", "type", "value")
+    __slots__ = ("column", "line", "lines", "type", "value")
 
     start_pos = None
     end_pos = None
@@ -111,8 +111,12 @@ class Token:
         self.value = value
         self.line = line
         self.column = column
-        self.end_column = column + len(value)
         self.lines = lines
+
+    @property
+    def end_column(self) -> int:
+        # Computed, not stored: a large file has a token per line.
+        return self.column + len(self.value)
 
     @property
     def end_line(self) -> int:
