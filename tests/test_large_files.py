@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+import storyfmt
+
 _SPEC = importlib.util.spec_from_file_location("run", ROOT / "benchmarks" / "run.py")
 assert _SPEC is not None
 assert _SPEC.loader is not None
@@ -40,14 +42,25 @@ def _peak(path: Path) -> tuple[int, int, str]:
     return int(peak), int(count), last
 
 
-@pytest.mark.parametrize(("kind", "last"), [("warnings", "SF500"), ("stray-lines", "SF100")])
+@pytest.mark.parametrize(
+    ("kind", "count", "last"), [("warnings", 11, "SF500"), ("stray-lines", 1, "SF203")]
+)
 def test_a_5_mb_file_takes_less_than_10_times_its_size(
-    kind: str, last: str, tmp_path: Path
+    kind: str, count: int, last: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "story.txt"
     path.write_bytes(bench.large_file(kind, 5_000_000))
     size = path.stat().st_size
     assert size > 4_500_000
-    peak, count, found_last = _peak(path)
-    assert (count, found_last) == (11, last)
+    peak, found_count, found_last = _peak(path)
+    assert (found_count, found_last) == (count, last)
     assert peak < 10 * size, f"{peak / size:.1f} times the input"
+
+
+def test_stray_header_lines_are_one_error_for_each_run() -> None:
+    text = "T\nHeadline\nx\ny\nz\nA / B /\nafter\n"
+    found = storyfmt.validate(text)
+    assert [(item.line, item.code, item.message) for item in found] == [
+        (3, "SF203", "unexpected line 'x' in the header (and 2 more lines)"),
+        (7, "SF203", "unexpected line 'after' in the header"),
+    ]

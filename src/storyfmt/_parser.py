@@ -277,16 +277,21 @@ class _Builder(Transformer[Any, Any]):
         if at:
             fields["headline"] = rest[0].value
             spans[("headline",)] = _span(rest[0])
-        for extra in rest[1:at] + rest[at + 1 :]:
-            part.problems.append(
-                _at(
-                    "SF203",
-                    extra,
-                    f"unexpected line {quote(extra.value)} in the header",
-                    hint="a header holds at most a rank, a title, a headline and a tag line,"
-                    " in this order, and ends at the first blank line",
+        # One error for each run of extra lines (before and after the tag line),
+        # however long: a file of stray lines costs one diagnostic, not one a line.
+        for run in (rest[1:at], rest[at + 1 :]):
+            if run:
+                more = len(run) - 1
+                counted = f" (and {more:,} more line{'s' if more > 1 else ''})" if more else ""
+                part.problems.append(
+                    _at(
+                        "SF203",
+                        run[0],
+                        f"unexpected line {quote(run[0].value)} in the header{counted}",
+                        hint="a header holds at most a rank, a title, a headline and a tag line,"
+                        " in this order, and ends at the first blank line",
+                    )
                 )
-            )
         return part
 
     def stats(self, children: list[Token]) -> Part:
