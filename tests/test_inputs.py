@@ -122,6 +122,8 @@ def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built() -> None
         ("SF401", 1, 4, "YAML anchors and aliases are not allowed")
     ]
     assert where(storyfmt.validate("kind: card\ntitle: *t\n", form="yaml")) == [("SF401", 2, 8)]
+    # '&' and '*' in text are no anchors or aliases.
+    assert storyfmt.from_yaml("kind: card\ntitle: Tom & '*Jerry'\n").title == "Tom & '*Jerry'"
 
 
 def test_json_lines_report_each_record_at_its_line() -> None:

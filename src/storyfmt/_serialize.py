@@ -412,6 +412,11 @@ def _refuse_aliases(text: str | bytes) -> None:
     """
     import yaml  # noqa: PLC0415
 
+    marked = (
+        (b"&" in text or b"*" in text) if isinstance(text, bytes) else ("&" in text or "*" in text)
+    )
+    if not marked:
+        return  # no anchor or alias is written without one of them: no need to scan
     for event in yaml.parse(text, Loader=_yaml_loader()):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             mark = event.start_mark
