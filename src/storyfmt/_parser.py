@@ -71,15 +71,36 @@ class Part(NamedTuple):
     fields: dict[str, Any]
     spans: dict[Path_, Span]
     problems: list[Diagnostic]
+    bullets: Sequence[Token] = ()
 
 
 class Parsed(NamedTuple):
-    """Everything the parser learnt about one story."""
+    """Everything the parser learnt about one story.
+
+    The Breakdown's points are placed by their ``bullets`` (one token each),
+    not by one span each: a card of a million points keeps a million fewer
+    objects. :meth:`span` finds either.
+    """
 
     kind: Kind
     fields: dict[str, Any]
     spans: dict[Path_, Span]
     problems: list[Diagnostic]
+    bullets: Sequence[Token] = ()
+
+    def span(self, path: Path_) -> Span | None:
+        """Where the value at ``path`` stands in the source, if the parser saw it."""
+        if path[:2] == ("breakdown", "points") and len(path) == 3:
+            number = path[2]
+            if isinstance(number, int) and 0 <= number < len(self.bullets):
+                bullet = self.bullets[number].value
+                return _span(self.bullets[number], len(bullet) - len(_point(bullet)))
+        return self.spans.get(path)
+
+
+def _point(bullet: str) -> str:
+    """The text of a bullet line, without its marker."""
+    return bullet[1:].lstrip(" \t")
 
 
 def _span(token: Token, offset: int = 0, length: int | None = None) -> Span:
@@ -354,6 +375,7 @@ class _Builder(Transformer[Any, Any]):
             if count is None:
                 part.problems.append(_too_large("the count of The Breakdown", heading))
         points: list[str] = []
+        bullets: list[Token] = []
         in_error = False
         for bullet in (line for block in blocks for line in block.lines):
             if bullet.type != BULLET:
@@ -372,14 +394,12 @@ class _Builder(Transformer[Any, Any]):
                 in_error = True
                 continue
             in_error = False
-            text = bullet.value[1:].lstrip(" \t")
-            offset = len(bullet.value) - len(text)
-            part.spans[("breakdown", "points", len(points))] = _span(bullet, offset)
-            points.append(text)
+            bullets.append(bullet)
+            points.append(_point(bullet.value))
         if not blocks:
             _empty(part, "bullet points")
         part.fields["breakdown"] = {"count": count, "points": points}
-        return part
+        return part._replace(bullets=bullets)
 
     def keywords(self, children: list[Token]) -> Part:
         heading, blocks = _section(children)
@@ -645,7 +665,9 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
     if parsed is None:
         parsed = cast(Lark, get_parser()).parse(stream, start=kind, on_error=recover)
     parts = cast(list[Part], parsed)
-    fields, spans = _assemble(parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems)
+    fields, spans, bullets = _assemble(
+        parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems
+    )
     if kind == "card" and "title" not in fields:
         first = tokens[0]
         problems.append(
@@ -655,17 +677,18 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
                 f"a card starts with its title, found the heading {quote(first.value)}",
             )
         )
-    return Parsed(kind, fields, spans, problems)
+    return Parsed(kind, fields, spans, problems, bullets)
 
 
 def _assemble(
     parts: list[Part], order: Mapping[str, str], problems: list[Diagnostic]
-) -> tuple[dict[str, Any], dict[Path_, Span]]:
+) -> tuple[dict[str, Any], dict[Path_, Span], Sequence[Token]]:
     """Merge parts into one set of fields, checking section order and repeats."""
     rank = {name: index for index, name in enumerate(order)}
     fields: dict[str, Any] = {}
     spans: dict[Path_, Span] = {}
     placed: dict[str, Token] = {}
+    bullets: Sequence[Token] = ()
     for part in parts:
         heading = part.heading
         if heading is not None and part.name in rank:
@@ -692,6 +715,7 @@ def _assemble(
                 )
             placed[part.name] = heading
         fields.update(part.fields)
+        bullets = part.bullets or bullets
         # The larger of the two keeps the other's spans: a section of many lines
         # has as many spans, which are not worth holding twice.
         if len(part.spans) > len(spans):
@@ -700,7 +724,7 @@ def _assemble(
         else:
             spans.update(part.spans)
         problems.extend(part.problems)
-    return fields, spans
+    return fields, spans, bullets
 
 
 # ---- validation ---------------------------------------------------------------
@@ -779,9 +803,9 @@ def explain(
     return _TYPE_CODES.get(kind, fallback), f"{subject} {message}"
 
 
-def _locate(loc: tuple[str | int, ...], spans: dict[Path_, Span]) -> Span | None:
+def _locate(loc: tuple[str | int, ...], parsed: Parsed) -> Span | None:
     for end in range(len(loc), 0, -1):
-        span = spans.get(loc[:end])
+        span = parsed.span(loc[:end])
         if span is not None:
             return span
     return None
@@ -801,7 +825,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             loc = tuple(error["loc"])
             if loc == ("title",) and error["type"] == "missing":
                 continue  # reported by the parser as SF202
-            span = _locate(loc, parsed.spans)
+            span = _locate(loc, parsed)
             line, column, end = span if span is not None else (1, 1, None)
             if not loc and problems:
                 continue  # a whole-story check that earlier problems explain

@@ -174,7 +174,7 @@ def validate(
         # A warning about a value on a line with an error would only echo the error.
         faulty = {item.line for item in errors}
         warnings: Iterable[Diagnostic] = (
-            item for item in check_rules(parsed.fields, parsed.spans.get) if item.line not in faulty
+            item for item in check_rules(parsed.fields, parsed.span) if item.line not in faulty
         )
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):
