@@ -72,6 +72,49 @@ Model(title="x")
 """
 
 
+LARGE_POINT = "  \u2022 Point {} of a story, which runs to about sixty characters.\n"
+LARGE_STRAY = "an unexpected line {} of about forty characters\n"
+SHORT_STRAY = "x{}\n"
+
+
+def large_file(kind: str, size: int) -> bytes:
+    """A story file of about ``size`` bytes that checking must not choke on.
+
+    ``warnings``: a valid card whose points repeat (a warning each, capped);
+    ``stray-lines``: a title, then lines of no story syntax (errors, capped);
+    ``short-lines``: the same with lines of two to eight bytes, the worst case
+    for memory, since each line costs its own objects.
+    """
+    head, line = {
+        "warnings": ("T\n\nThe Breakdown\n\n", LARGE_POINT),
+        "stray-lines": ("T\n", LARGE_STRAY),
+        "short-lines": ("T\n", SHORT_STRAY),
+    }[kind]
+    count = size // len(line.format(500_000).encode())
+    body = "".join(line.format(n % 1000 if kind == "warnings" else n) for n in range(count))
+    return (head + body).encode("utf-8")
+
+
+def large_file_figures(data: bytes) -> tuple[float, float, float, float]:
+    """``validate``'s seconds and peak traced memory on ``data``, and the same of
+    the baseline: decoding it and ``str.splitlines``."""
+
+    def baseline() -> list[str]:
+        return data.decode("utf-8").splitlines()
+
+    figures: list[float] = []
+    for function in (partial(storyfmt.validate, data), baseline):
+        start = time.perf_counter()
+        function()
+        figures.append(time.perf_counter() - start)
+        tracemalloc.start()
+        function()
+        figures.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    seconds, peak, base_seconds, base_peak = figures
+    return seconds, peak, base_seconds, base_peak
+
+
 def median_time(function: Callable[[], object], *, repeat: int, budget: float = 0.2) -> float:
     """Seconds per call: the median of ``repeat`` runs, each about ``budget`` long."""
     start = time.perf_counter()
@@ -260,6 +303,20 @@ def main() -> None:
         None,
         f"{peak / 1e6:.0f} MB, {peak / len(text.encode()):.1f}× the input",
     )
+
+    large = 5_000_000 if args.quick else 50_000_000
+    for kind in ("warnings", "stray-lines", "short-lines"):
+        data = large_file(kind, large)
+        seconds, peak, base_seconds, base_peak = large_file_figures(data)
+        table.add(
+            f"`validate` of a {len(data) / 1e6:.0f} MB file: {kind}",
+            seconds,
+            f"{seconds / base_seconds:.0f}× `str.splitlines`; peak memory"
+            f" **{peak / len(data):.1f}×** the input ({base_peak / len(data):.1f}× for"
+            " `str.splitlines`)",
+            size=len(data),
+            peak=peak,
+        )
 
     seed_path = ROOT / "examples" / "card-japan-korea-summit.story"
     python = sys.executable

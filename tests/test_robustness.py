@@ -144,9 +144,9 @@ _N = 50_000
 _PATHOLOGICAL: dict[str, tuple[str | bytes, int, tuple[int, str] | None]] = {
     # name: (text, how many diagnostics, the first one's line and code)
     "many-headings": ("T\n\n" + "Story Stats\n" * _N, 11, (3, "SF206")),
-    "many-bullets": ("T\n\nThe Breakdown\n\n" + "  \u2022 x\n\n" * _N, _N - 1, (7, "SF507")),
-    "many-questions": ("T\n\nFurther Learning\n\n" + "Q?\n\n" * _N, _N // 2 - 1, (9, "SF508")),
-    "many-header-lines": ("line\n" * _N, 11, (3, "SF203")),
+    "many-bullets": ("T\n\nThe Breakdown\n\n" + "  \u2022 x\n\n" * _N, 11, (7, "SF507")),
+    "many-questions": ("T\n\nFurther Learning\n\n" + "Q?\n\n" * _N, 11, (9, "SF508")),
+    "many-header-lines": ("line\n" * _N, 1, (3, "SF203")),
     "many-errors": ("T\n\nStory Stats\n\n" + "Virality\nhigh\n" * _N, 11, (6, "SF301")),
     "many-slashes": ("T\n" + " / " * _N + "\n", 11, (2, "SF214")),
     "many-paragraphs": ("What's Next?\n" + "text\n\n" * _N, 0, None),

@@ -47,7 +47,7 @@ from storyfmt._report import (
     write_junit,
     write_text,
 )
-from storyfmt._rules import validate
+from storyfmt._rules import form_of, validate
 from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
 from storyfmt._writer import dumps
 
@@ -262,7 +262,7 @@ def check_one(path: str, data: bytes | None = None) -> FileReport:
                 data = handle.read()
         except OSError as error:
             return FileReport(path, failure=_cannot_read(path, error))
-    found = validate(data)
+    found = validate(data, form=form_of(path))
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines)
 

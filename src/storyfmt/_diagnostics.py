@@ -3,6 +3,7 @@ library's error type, and a compiler-style renderer."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -63,10 +64,16 @@ CODES: dict[str, Code] = _catalogue(
     Code("SF303", "invalid-duration", "error", "a Duration that is not '<number> <unit>'"),
     Code("SF304", "out-of-range", "error", "a negative number, or one too large to keep exactly"),
     Code("SF305", "invalid-text", "error", "text the format cannot hold in that place"),
-    # JSON
+    # JSON and YAML
     Code("SF401", "invalid-json", "error", "a JSON document that does not parse"),
     Code("SF402", "invalid-json-value", "error", "a wrong JSON value or an unknown key"),
     # Warnings
+    Code(
+        "SF500",
+        "too-many-warnings",
+        "warning",
+        "more warnings than are worth listing; the rest are counted",
+    ),
     Code("SF501", "unknown-status", "warning", "a Status outside the known vocabulary"),
     Code("SF502", "unknown-leaning", "warning", "a Political leaning outside the known vocabulary"),
     Code("SF503", "question-mark", "warning", "a question that does not end with '?'"),
@@ -78,7 +85,7 @@ CODES: dict[str, Code] = _catalogue(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a story, located in its source.
 
@@ -139,24 +146,49 @@ def diagnostic(
 MAX_ERRORS = 10
 """How many errors are listed for one story before the rest are only counted."""
 
+MAX_WARNINGS = 10
+"""How many warnings are listed for one story before the rest are only counted."""
 
-def cap(errors: list[Diagnostic]) -> list[Diagnostic]:
-    """Keep the first ``MAX_ERRORS`` errors (in line order) and count the rest.
+_SUMMARIES: dict[Severity, tuple[str, int]] = {
+    "error": ("SF100", MAX_ERRORS),
+    "warning": ("SF500", MAX_WARNINGS),
+}
 
-    Past that many, later errors are mostly consequences of earlier ones; one
-    ``SF100`` diagnostic at the first suppressed error says how many there were.
+
+def cap(found: Iterable[Diagnostic], severity: Severity = "error") -> list[Diagnostic]:
+    """Keep the first problems of one severity in line order, and count the rest.
+
+    Past ``MAX_ERRORS`` errors, later ones are mostly consequences of earlier
+    ones; past ``MAX_WARNINGS`` warnings, more say nothing new. One ``SF100``
+    (errors) or ``SF500`` (warnings) diagnostic at the first one left out says
+    how many there were. ``found`` is read one item at a time and only the ones
+    kept are held, so that a story with a million warnings costs no more memory
+    than one with ten.
     """
-    if len(errors) <= MAX_ERRORS:
-        return errors
-    first = errors[MAX_ERRORS]
-    more = len(errors) - MAX_ERRORS
+    code, limit = _SUMMARIES[severity]
+    # A heap of the first limit + 1 in (line, column, arrival) order, keys
+    # negated so that the root is the last of them, the one to drop.
+    kept: list[tuple[int, int, int, Diagnostic]] = []
+    total = 0
+    for total, item in enumerate(found, 1):
+        entry = (-item.line, -item.column, -total, item)
+        if len(kept) <= limit:
+            heapq.heappush(kept, entry)
+        elif entry > kept[0]:
+            heapq.heapreplace(kept, entry)
+    ordered = [entry[3] for entry in sorted(kept, reverse=True)]
+    if total <= limit:
+        return ordered
+    first, more = ordered[limit], total - limit
+    plural = "s" if more > 1 else ""
+    advice = "fix the ones above first" if severity == "error" else "see the ones above first"
     return [
-        *errors[:MAX_ERRORS],
+        *ordered[:limit],
         diagnostic(
-            "SF100",
+            code,
             first.line,
             first.column,
-            f"{more} more error{'s' if more > 1 else ''} not shown; fix the ones above first",
+            f"{more:,} more {severity}{plural} not shown; {advice}",
         ),
     ]
 

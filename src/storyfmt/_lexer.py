@@ -99,7 +99,7 @@ class Token:
     tokens. Lark's parser reads ``type`` and, on an error, the positions.
     """
 
-    __slots__ = ("column", "end_column", "line", "lines", "type", "value")
+    __slots__ = ("column", "line", "lines", "type", "value")
 
     start_pos = None
     end_pos = None
@@ -111,8 +111,12 @@ class Token:
         self.value = value
         self.line = line
         self.column = column
-        self.end_column = column + len(value)
         self.lines = lines
+
+    @property
+    def end_column(self) -> int:
+        # Computed, not stored: a large file has a token per line.
+        return self.column + len(self.value)
 
     @property
     def end_line(self) -> int:
@@ -217,6 +221,9 @@ def tokenize(lines: list[str], kind: Kind) -> list[Token]:
     Token values are the trimmed lines; ``column`` is where the text starts. A
     ``TEXT`` token holds ``BLOCK`` tokens (runs of consecutive lines), which
     hold a ``LINE`` or ``BULLET`` token per line.
+
+    Each line that makes a token is emptied in ``lines``: the token holds its
+    text, and a large file is not held twice.
     """
     headings = _CARD_TYPES if kind == "card" else _BRIEF_TYPES
     card = kind == "card"
@@ -229,6 +236,7 @@ def tokenize(lines: list[str], kind: Kind) -> list[Token]:
             block = None
             continue
         column = raw.index(stripped[0]) + 1
+        lines[number - 1] = ""
         type_ = headings.get(stripped)
         if type_ is None and card and stripped.startswith("The Breakdown"):
             type_ = "BREAKDOWN" if BREAKDOWN_LINE.fullmatch(stripped) else None

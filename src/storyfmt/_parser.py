@@ -71,16 +71,36 @@ class Part(NamedTuple):
     fields: dict[str, Any]
     spans: dict[Path_, Span]
     problems: list[Diagnostic]
+    bullets: Sequence[Token] = ()
 
 
 class Parsed(NamedTuple):
-    """Everything the parser learnt about one story."""
+    """Everything the parser learnt about one story.
+
+    The Breakdown's points are placed by their ``bullets`` (one token each),
+    not by one span each: a card of a million points keeps a million fewer
+    objects. :meth:`span` finds either.
+    """
 
     kind: Kind
     fields: dict[str, Any]
     spans: dict[Path_, Span]
     problems: list[Diagnostic]
-    lines: list[str]
+    bullets: Sequence[Token] = ()
+
+    def span(self, path: Path_) -> Span | None:
+        """Where the value at ``path`` stands in the source, if the parser saw it."""
+        if path[:2] == ("breakdown", "points") and len(path) == 3:
+            number = path[2]
+            if isinstance(number, int) and 0 <= number < len(self.bullets):
+                bullet = self.bullets[number].value
+                return _span(self.bullets[number], len(bullet) - len(_point(bullet)))
+        return self.spans.get(path)
+
+
+def _point(bullet: str) -> str:
+    """The text of a bullet line, without its marker."""
+    return bullet[1:].lstrip(" \t")
 
 
 def _span(token: Token, offset: int = 0, length: int | None = None) -> Span:
@@ -295,16 +315,21 @@ class _Builder(Transformer[Any, Any]):
         if at:
             fields["headline"] = rest[0].value
             spans[("headline",)] = _span(rest[0])
-        for extra in rest[1:at] + rest[at + 1 :]:
-            part.problems.append(
-                _at(
-                    "SF203",
-                    extra,
-                    f"unexpected line {quote(extra.value)} in the header",
-                    hint="a header holds at most a rank, a title, a headline and a tag line,"
-                    " in this order, and ends at the first blank line",
+        # One error for each run of extra lines (before and after the tag line),
+        # however long: a file of stray lines costs one diagnostic, not one a line.
+        for run in (rest[1:at], rest[at + 1 :]):
+            if run:
+                more = len(run) - 1
+                counted = f" (and {more:,} more line{'s' if more > 1 else ''})" if more else ""
+                part.problems.append(
+                    _at(
+                        "SF203",
+                        run[0],
+                        f"unexpected line {quote(run[0].value)} in the header{counted}",
+                        hint="a header holds at most a rank, a title, a headline and a tag line,"
+                        " in this order, and ends at the first blank line",
+                    )
                 )
-            )
         return part
 
     def stats(self, children: list[Token]) -> Part:
@@ -367,6 +392,7 @@ class _Builder(Transformer[Any, Any]):
             if count is None:
                 part.problems.append(_too_large("the count of The Breakdown", heading))
         points: list[str] = []
+        bullets: list[Token] = []
         in_error = False
         for bullet in (line for block in blocks for line in block.lines):
             if bullet.type != BULLET:
@@ -385,14 +411,12 @@ class _Builder(Transformer[Any, Any]):
                 in_error = True
                 continue
             in_error = False
-            text = bullet.value[1:].lstrip(" \t")
-            offset = len(bullet.value) - len(text)
-            part.spans[("breakdown", "points", len(points))] = _span(bullet, offset)
-            points.append(text)
+            bullets.append(bullet)
+            points.append(_point(bullet.value))
         if not blocks:
             _empty(part, "bullet points")
         part.fields["breakdown"] = {"count": count, "points": points}
-        return part
+        return part._replace(bullets=bullets)
 
     def keywords(self, children: list[Token]) -> Part:
         heading, blocks = _section(children)
@@ -625,7 +649,10 @@ def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
 
 
 def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
-    """Parse the lines of one story into fields, spans and problems."""
+    """Parse the lines of one story into fields, spans and problems.
+
+    The lines are emptied as they are read (see :func:`tokenize`).
+    """
     if kind is None:
         kind = detect_kind(lines)
     tokens = tokenize(lines, kind)
@@ -635,7 +662,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         plural = "s" if count > 1 else ""
         what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
         problems.append(diagnostic("SF104", 1, 1, f"the file holds no story: {what}"))
-        return Parsed(kind, {}, {}, problems, lines)
+        return Parsed(kind, {}, {}, problems)
     stream = TokenStream(tokens)
 
     def recover(error: UnexpectedInput) -> bool:
@@ -655,7 +682,9 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
     if parsed is None:
         parsed = cast(Lark, get_parser()).parse(stream, start=kind, on_error=recover)
     parts = cast(list[Part], parsed)
-    fields, spans = _assemble(parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems)
+    fields, spans, bullets = _assemble(
+        parts, CARD_SECTIONS if kind == "card" else BRIEF_SECTIONS, problems
+    )
     if kind == "card" and "title" not in fields:
         first = tokens[0]
         problems.append(
@@ -665,17 +694,18 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
                 f"a card starts with its title, found the heading {quote(first.value)}",
             )
         )
-    return Parsed(kind, fields, spans, problems, lines)
+    return Parsed(kind, fields, spans, problems, bullets)
 
 
 def _assemble(
     parts: list[Part], order: Mapping[str, str], problems: list[Diagnostic]
-) -> tuple[dict[str, Any], dict[Path_, Span]]:
+) -> tuple[dict[str, Any], dict[Path_, Span], Sequence[Token]]:
     """Merge parts into one set of fields, checking section order and repeats."""
     rank = {name: index for index, name in enumerate(order)}
     fields: dict[str, Any] = {}
     spans: dict[Path_, Span] = {}
     placed: dict[str, Token] = {}
+    bullets: Sequence[Token] = ()
     for part in parts:
         heading = part.heading
         if heading is not None and part.name in rank:
@@ -702,9 +732,16 @@ def _assemble(
                 )
             placed[part.name] = heading
         fields.update(part.fields)
-        spans.update(part.spans)
+        bullets = part.bullets or bullets
+        # The larger of the two keeps the other's spans: a section of many lines
+        # has as many spans, which are not worth holding twice.
+        if len(part.spans) > len(spans):
+            part.spans.update(spans)
+            spans = part.spans
+        else:
+            spans.update(part.spans)
         problems.extend(part.problems)
-    return fields, spans
+    return fields, spans, bullets
 
 
 # ---- validation ---------------------------------------------------------------
@@ -783,9 +820,9 @@ def explain(
     return _TYPE_CODES.get(kind, fallback), f"{subject} {message}"
 
 
-def _locate(loc: tuple[str | int, ...], spans: dict[Path_, Span]) -> Span | None:
+def _locate(loc: tuple[str | int, ...], parsed: Parsed) -> Span | None:
     for end in range(len(loc), 0, -1):
-        span = spans.get(loc[:end])
+        span = parsed.span(loc[:end])
         if span is not None:
             return span
     return None
@@ -805,7 +842,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             loc = tuple(error["loc"])
             if loc == ("title",) and error["type"] == "missing":
                 continue  # reported by the parser as SF202
-            span = _locate(loc, parsed.spans)
+            span = _locate(loc, parsed)
             line, column, end = span if span is not None else (1, 1, None)
             if not loc and problems:
                 continue  # a whole-story check that earlier problems explain
@@ -818,8 +855,13 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
             problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))
         story = None
     if problems:
-        return None, cap(sorted(problems, key=lambda p: (p.line, p.column)))
+        return None, cap(problems)
     return story, problems
+
+
+def source_lines(source: str | bytes) -> list[str]:
+    """The lines of a story's source, as diagnostics count them."""
+    return split_lines(decode(bytes(source)) if not isinstance(source, str) else source)
 
 
 def parse_text(
@@ -833,7 +875,7 @@ def parse_text(
     elif not isinstance(source, (str, bytes)):
         raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
     from_bytes = isinstance(source, bytes)
-    lines = split_lines(decode(source) if isinstance(source, bytes) else source)
+    lines = source_lines(source)
     character_problems = check_lines(lines, from_bytes=from_bytes)
     parsed = parse_lines(lines, kind)
     parsed.problems[:0] = character_problems
@@ -869,7 +911,7 @@ def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBr
     """
     story, parsed = parse_text(text, kind)
     if story is None:
-        raise StoryFormatError(parsed.problems, source_lines=parsed.lines)
+        raise StoryFormatError(parsed.problems, source_lines=source_lines(text))
     return story
 
 
@@ -907,5 +949,5 @@ def load(
             raise TypeError("load() needs a file opened in binary mode ('rb')")
     story, parsed = parse_text(data, kind)
     if story is None:
-        raise StoryFormatError(parsed.problems, source_lines=parsed.lines, path=str(path))
+        raise StoryFormatError(parsed.problems, source_lines=source_lines(data), path=str(path))
     return story

@@ -23,26 +23,35 @@ def _stats_rows(card: StoryCard) -> list[tuple[str, str]]:
     return rows
 
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(?:([#>+=-])|([0-9]+)([.)]))")
+# Every character that can start Markdown syntax inside a line, backslash-escaped
+# wherever it stands: emphasis, code, links, images, HTML, tables, strikethrough,
+# entities ("&amp;" must show as written) and the closing "#" of a heading.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&#])")
+# What makes a line a block of its own when it starts it: a list item ("-",
+# "+", "1." or "1)"), a setext underline ("=", "-"); "#", ">", "*", "`", "~",
+# "<" and "|" are escaped anywhere already.
+_MD_LINE_START = re.compile(r"^([ \t]*)(?:([+=-])|([0-9]+)([.)]))")
+# Renderers drop whitespace at either end of a line (some, any Unicode space):
+# written as a character reference, it stays.
+_MD_OUTER_SPACE = re.compile(r"^\s+|\s+$")
 
 
 def _md(text: str) -> str:
-    """Escape the Markdown syntax that can act inside a line."""
-    return _MD_INLINE.sub(r"\\\1", text)
+    """Escape a piece of one line, so that no Markdown syntax acts in it."""
+    text = _MD_LINE_START.sub(_line_start, _MD_INLINE.sub(r"\\\1", text))
+    return _MD_OUTER_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m[0]), text)
 
 
-def _md_line(line: str) -> str:
-    """Escape a line of text that stands on its own, at the start of a Markdown line."""
-    return _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", _md(line))
+def _line_start(match: re.Match[str]) -> str:
+    indent, marker, digits, delimiter = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{digits}\\{delimiter}"
 
 
 def _md_block(text: str) -> str:
     """Escape paragraphs of text, keeping their line breaks and paragraph breaks."""
     # A backslash at the end of a line is a hard line break in Markdown.
     return "\n\n".join(
-        "\\\n".join(_md_line(line) for line in paragraph.split("\n"))
-        for paragraph in text.split("\n\n")
+        "\\\n".join(_md(line) for line in paragraph.split("\n")) for paragraph in text.split("\n\n")
     )
 
 

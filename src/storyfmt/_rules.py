@@ -3,13 +3,33 @@ and ``validate``, which reports every error and warning of a story."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal
 
-from storyfmt._diagnostics import Diagnostic, diagnostic, quote
+from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
 from storyfmt._lexer import Kind
 from storyfmt._parser import Path_, Span, parse_text
+from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
+
+Form = Literal["text", "json", "yaml", "jsonl"]
+
+_FORMS: dict[str, Form] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl"}
+
+
+def form_of(name: str) -> Form:
+    """The form of a file by its extension (in any case); any other file is story text.
+
+    Example:
+        >>> form_of("stories/summit.JSON"), form_of("summit.yml"), form_of("summit.txt")
+        ('json', 'yaml', 'text')
+    """
+    return _FORMS.get(os.path.splitext(name)[1].lower(), "text")
+
+
+Where = Callable[[Path_], Span | None]
+"""Where the value at a path stands in the source, if known."""
 
 
 def _warn(code: str, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
@@ -18,31 +38,31 @@ def _warn(code: str, span: Span | None, message: str, hint: str | None = None) -
 
 
 def _repeats(
-    code: str, noun: str, items: Iterable[tuple[str, Path_]], spans: Mapping[Path_, Span]
-) -> list[Diagnostic]:
+    code: str, noun: str, items: Iterable[tuple[str, Path_]], where: Where
+) -> Iterator[Diagnostic]:
     """A warning at each item equal to an earlier one; ``items`` pairs each with its path."""
-    found: list[Diagnostic] = []
     first: dict[str, Span | None] = {}
     for item, path in items:
-        span = spans.get(path)
+        span = where(path)
         if item not in first:
             first[item] = span
             continue
         earlier = first[item]
-        where = ""
+        place = ""
         if earlier is not None and span is not None:
-            where = (
+            place = (
                 f" (first at column {earlier.column})"
                 if earlier.line == span.line
                 else f" (first on line {earlier.line})"
             )
-        found.append(_warn(code, span, f"{noun} {quote(item)} is given twice{where}"))
-    return found
+        yield _warn(code, span, f"{noun} {quote(item)} is given twice{place}")
 
 
-def check_rules(fields: Mapping[str, Any], spans: Mapping[Path_, Span]) -> list[Diagnostic]:
-    """Warnings for a story's fields (as parsed, or as a model dumps them)."""
-    found: list[Diagnostic] = []
+def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]:
+    """Warnings for a story's fields (as parsed, or as a model dumps them), one at a time.
+
+    ``where`` places a value by its path; warnings come in the order of the rules.
+    """
     stats = fields.get("stats") or {}
     for key, field, known, code in (
         ("Status", "status", KNOWN_STATUS, "SF501"),
@@ -50,97 +70,124 @@ def check_rules(fields: Mapping[str, Any], spans: Mapping[Path_, Span]) -> list[
     ):
         value = stats.get(field)
         if value is not None and value not in known:
-            found.append(
+            yield (
                 _warn(
                     code,
-                    spans.get(("stats", field)),
+                    where(("stats", field)),
                     f"{key} {quote(value)} is not one of the known values",
                     hint="known values: " + ", ".join(known),
                 )
             )
     for number, item in enumerate(fields.get("further_learning") or ()):
         if not item["question"].endswith("?"):
-            found.append(
+            yield (
                 _warn(
                     "SF503",
-                    spans.get(("further_learning", number, "question")),
+                    where(("further_learning", number, "question")),
                     f"the question {quote(item['question'])} does not end with '?'",
                 )
             )
-    found += _repeats(
+    yield from _repeats(
         "SF508",
         "the question",
         (
             (item["question"], ("further_learning", index, "question"))
             for index, item in enumerate(fields.get("further_learning") or ())
         ),
-        spans,
+        where,
     )
     breakdown = fields.get("breakdown") or {}
     points = breakdown.get("points") or ()
-    found += _repeats(
+    yield from _repeats(
         "SF507",
         "the point",
         ((point, ("breakdown", "points", index)) for index, point in enumerate(points)),
-        spans,
+        where,
     )
     for field, noun in (("tags", "the tag"), ("keywords", "the keyword")):
         items = fields.get(field) or ()
-        found += _repeats(
-            "SF506", noun, ((item, (field, index)) for index, item in enumerate(items)), spans
+        yield from _repeats(
+            "SF506", noun, ((item, (field, index)) for index, item in enumerate(items)), where
         )
     count = breakdown.get("count")
     if count is not None and count < len(points):
-        found.append(
+        yield (
             _warn(
                 "SF504",
-                spans.get(("breakdown",)),
+                where(("breakdown",)),
                 f"The Breakdown shows {count} but lists {len(points)} points",
             )
         )
     tags, keywords = fields.get("tags"), fields.get("keywords")
     if tags and keywords and list(tags) != list(keywords):
-        tag_span = spans.get(("tags",))
-        where = f" (line {tag_span.line})" if tag_span is not None else ""
-        found.append(
-            _warn(
-                "SF505",
-                spans.get(("keywords", 0)),
-                f"Top Keywords differ from the header tags{where}",
-            )
+        tag_span = where(("tags",))
+        place = f" (line {tag_span.line})" if tag_span is not None else ""
+        yield _warn(
+            "SF505", where(("keywords", 0)), f"Top Keywords differ from the header tags{place}"
         )
-    return found
 
 
-def validate(source: str | bytes, *, kind: Kind | None = None) -> list[Diagnostic]:
+def _story_warnings(reading: Reading) -> Iterator[Diagnostic]:
+    """The warnings of a story read from JSON or YAML, placed by its locator."""
+    if reading.story is not None:
+        yield from check_rules(reading.story.model_dump(), lambda path: reading.locate(path, False))
+
+
+def validate(
+    source: str | bytes, *, kind: Kind | None = None, form: Form = "text"
+) -> list[Diagnostic]:
     """Check a story and return every error and warning found, in line order.
 
     Unlike :func:`loads`, it never raises for bad input, and it reports warnings
     too (values outside the known vocabularies, questions without ``?``, repeated
     items...). An empty list means a valid story with nothing to warn about.
-    After ten errors the rest are counted in one ``SF100`` diagnostic.
+    After ten errors the rest are counted in one ``SF100`` diagnostic, and after
+    ten warnings in one ``SF500``.
 
     Args:
         source: The story, as text or UTF-8 bytes.
-        kind: ``"card"`` or ``"brief"`` to check the story as that kind.
+        kind: ``"card"`` or ``"brief"`` to check story text as that kind (the
+            other forms say their kind).
+        form: What ``source`` holds: ``"text"`` (a story file), ``"json"``,
+            ``"yaml"``, or ``"jsonl"`` (JSON Lines of ``{"path", "story"}``
+            records, as ``storyfmt convert --to jsonl`` writes them).
 
     Returns:
         A list of :class:`Diagnostic`, errors and warnings, sorted by position.
 
     Raises:
-        ValueError: ``kind`` is neither ``"card"``, ``"brief"`` nor None.
+        ValueError: ``kind`` or ``form`` is not one of its values.
         TypeError: ``source`` is neither text nor bytes.
+        ImportError: ``form`` is ``"yaml"`` and PyYAML is not installed.
 
     Example:
         >>> for d in validate("Title\\n\\nStory Stats\\n\\nStatus\\nPending\\nVirality\\nhigh\\n"):
         ...     print(d.line, d.code, d.severity, d.message)
         6 SF501 warning Status 'Pending' is not one of the known values
         8 SF301 error Virality must be a number, got 'high'
+        >>> print(validate('{"kind": "card", "title": "T",\\n "rank": -1}', form="json")[0])
+        line 2: 'rank' must be greater than or equal to 0
     """
-    _, parsed = parse_text(source, kind)
-    # A warning about a value on a line with an error would only echo the error.
-    faulty = {item.line for item in parsed.problems}
-    warnings = check_rules(parsed.fields, parsed.spans)
-    found = parsed.problems + [item for item in warnings if item.line not in faulty]
+    if form == "text":
+        _, parsed = parse_text(source, kind)
+        errors = parsed.problems
+        # A warning about a value on a line with an error would only echo the error.
+        faulty = {item.line for item in errors}
+        warnings: Iterable[Diagnostic] = (
+            item for item in check_rules(parsed.fields, parsed.span) if item.line not in faulty
+        )
+    elif form in ("json", "yaml", "jsonl"):
+        if not isinstance(source, (str, bytes)):
+            raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
+        if form == "jsonl":  # the cap counts the errors of all the records together
+            readings = list(read_jsonl(source))
+            errors = cap(problem for reading in readings for problem in reading.problems)
+        else:
+            readings = [read_json(source) if form == "json" else read_yaml(source)]
+            errors = readings[0].problems
+        warnings = (item for reading in readings for item in _story_warnings(reading))
+    else:
+        raise ValueError(f"form must be 'text', 'json', 'yaml' or 'jsonl', not {form!r}")
+    found = errors + cap(warnings, "warning")
     found.sort(key=lambda item: (item.line, item.column))
     return found

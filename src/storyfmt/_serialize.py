@@ -6,15 +6,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic, quote
-from storyfmt._models import StoryBrief, StoryCard, is_validated, story_adapter
-from storyfmt._parser import explain
+from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
+from storyfmt._models import Story, StoryBrief, StoryCard, is_validated, story_adapter
+from storyfmt._parser import Path_, Span, explain
 from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:
@@ -62,12 +63,152 @@ def _json_path(path: Sequence[str | int]) -> str:
     return f"'{text}'" if text else "the story"
 
 
-def json_problems(invalid: ValidationError) -> list[Diagnostic]:
-    """Turn a pydantic error on JSON input into diagnostics."""
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NESTED = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_SCALAR_END = re.compile(r"[,\]}\s]|$")
+_NUMBER_TAIL = re.compile(r"[-+0-9.eE]*$")
+
+Locate = Callable[[Path_, bool], Span]
+"""Where the value at a path stands in a document (or its key, when the flag is set)."""
+
+
+def _nowhere(path: Path_, key: bool) -> Span:
+    return Span(1, 1, 1)
+
+
+class Reading(NamedTuple):
+    """One story read from JSON or YAML: the story, or the problems that stop it."""
+
+    story: StoryCard | StoryBrief | None
+    problems: list[Diagnostic]
+    locate: Locate
+
+
+def _space(text: str, at: int) -> int:
+    """The offset of the first character at or after ``at`` that is not JSON whitespace."""
+    return cast(re.Match[str], _SPACE.match(text, at)).end()
+
+
+def _offset_span(text: str, start: int, end: int) -> Span:
+    """The line and columns of ``text[start:end]``, cut at the end of its first line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", start, end)
+    column = start - line_start + 1
+    length = max(1, (end if newline < 0 else newline) - start)
+    return Span(text.count("\n", 0, start) + 1, column, column + length)
+
+
+def _skip_json(text: str, at: int) -> int:
+    """The end of the JSON value that starts at ``at``, in a document known to parse."""
+    first = text[at : at + 1]
+    if first in ("[", "{"):
+        depth = 0
+        for match in _NESTED.finditer(text, at):
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(match[0], 0)
+            if depth == 0:
+                return match.end()
+        return len(text)
+    if first == '"':
+        string = _STRING.match(text, at)
+        return string.end() if string else len(text)
+    return cast(re.Match[str], _SCALAR_END.search(text, at)).start()
+
+
+def _json_step(text: str, at: int, step: str | int) -> tuple[int, int] | None:
+    """The offsets of the key (for an array: the element) and value one step below ``at``."""
+    opener = text[at : at + 1]
+    item = _space(text, at + 1)
+    if opener == "[" and isinstance(step, int):
+        for _ in range(step):
+            after = _space(text, _skip_json(text, item))
+            if text[after : after + 1] != ",":
+                return None
+            item = _space(text, after + 1)
+        return item, item
+    if opener != "{" or not isinstance(step, str):
+        return None
+    while (name := _STRING.match(text, item)) is not None:
+        value = _space(text, _space(text, name.end()) + 1)  # past the colon
+        if json.loads(name[0]) == step:
+            return item, value
+        after = _space(text, _skip_json(text, value))
+        if text[after : after + 1] != ",":
+            return None
+        item = _space(text, after + 1)
+    return None
+
+
+def json_locator(text: str) -> Locate:
+    """Find values in a JSON document by path, scanning only along that path.
+
+    Nothing is built in advance: reading a valid document costs nothing more.
+    A path that leads nowhere (a missing field) stops at the deepest value found.
+    """
+
+    def locate(path: Path_, key: bool) -> Span:
+        start = at = _space(text, 0)
+        for step in path:
+            found = _json_step(text, at, step)
+            if found is None:
+                break
+            start, at = found
+        if start == at or not key:
+            return _offset_span(text, at, _skip_json(text, at))
+        return _offset_span(text, start, _skip_json(text, start))
+
+    return locate
+
+
+def _shifted(locate: Locate, line: int, prefix: Path_ = ()) -> Locate:
+    """A locator for a document that starts on ``line`` of a file, below ``prefix``."""
+
+    def moved(path: Path_, key: bool) -> Span:
+        found = locate(prefix + path, key)
+        return found._replace(line=found.line + line - 1)
+
+    return moved
+
+
+def _number_too_large(text: str, line: int, byte_column: int) -> Diagnostic:
+    """SF304 at the start of a number too long for the JSON reader (over 4,300 digits)."""
+    start = _offset_of(text, line, byte_column)
+    start -= len(cast(re.Match[str], _NUMBER_TAIL.search(text, 0, start))[0])
+    digits = _skip_json(text, start) - start
+    where = _offset_span(text, start, start + digits)
+    return diagnostic(
+        "SF304",
+        where.line,
+        where.column,
+        f"a number of {digits:,} characters is too large to read",
+        end_column=where.end_column,
+        hint="story numbers are whole numbers up to 9007199254740991",
+    )
+
+
+def _offset_of(text: str, line: int, byte_column: int) -> int:
+    """The offset in ``text`` of a line and a column counted in UTF-8 bytes."""
+    at = 0
+    for _ in range(line - 1):
+        at = text.find("\n", at) + 1
+    end = text.find("\n", at)
+    in_bytes = text[at : end if end >= 0 else len(text)].encode("utf-8", "surrogatepass")
+    return at + len(in_bytes[: byte_column - 1].decode("utf-8", "ignore"))
+
+
+def json_problems(
+    invalid: ValidationError, text: str, locate: Locate, tag_at: int = 0
+) -> list[Diagnostic]:
+    """Turn a pydantic error on JSON input into diagnostics located in ``text``.
+
+    ``tag_at`` is where the story's ``kind`` stands in an error's path: pydantic
+    names the union member there, which is no field and is left out.
+    """
     errors = invalid.errors(include_url=False, include_context=False)
     for error in errors:
-        if error["loc"][:1] in (("card",), ("brief",)):
-            error["loc"] = error["loc"][1:]  # the union's tag, not a field
+        loc = error["loc"]
+        if loc[tag_at : tag_at + 1] in (("card",), ("brief",)):
+            error["loc"] = loc[:tag_at] + loc[tag_at + 1 :]
     found: list[Diagnostic] = []
     for error in errors:
         if error["type"] == "json_invalid":
@@ -75,22 +216,82 @@ def json_problems(invalid: ValidationError) -> list[Diagnostic]:
             line, column = (int(position[1]), int(position[2])) if position else (1, 1)
             reason = _POSITION.sub("", error["msg"].removeprefix("Invalid JSON: "))
             reason = reason.strip().removesuffix(" at").strip()
+            if reason == "number out of range":
+                found.append(_number_too_large(text, line, column))
+                continue
+            column = _offset_span(text, _offset_of(text, line, column), 0).column
             found.append(diagnostic("SF401", line, column, f"invalid JSON: {reason}"))
             continue
-        loc = error["loc"]
-        code, message = explain(error, _json_path, "SF402")
+        loc = tuple(error["loc"])
+        story_loc = loc[tag_at:] if loc[:tag_at] == ("story",) * tag_at else loc
+        code, message = explain({**error, "loc": story_loc}, _json_path, "SF402")
         if code == "SF206" and any(
             other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors
         ):
             continue  # pydantic also finds a list empty once its only item is invalid
-        found.append(diagnostic(code, 1, 1, message))
+        if loc[-1:] == ("[key]",):
+            where = locate(loc[:-1], True)
+        elif error["type"].startswith("union_tag"):
+            where = locate((*loc, "kind"), False)
+        else:
+            where = locate(loc, error["type"] == "extra_forbidden")
+        found.append(
+            diagnostic(code, where.line, where.column, message, end_column=where.end_column)
+        )
     return found
+
+
+def _without_bom(text: str | bytes) -> str:
+    """JSON text without a leading byte-order mark, which is accepted and ignored."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
+    return text.removeprefix("\ufeff")
+
+
+def read_json(text: str | bytes) -> Reading:
+    """Read a story from JSON, with the problems that stop it located in the text."""
+    text = _without_bom(text)
+    locate = json_locator(text)
+    try:
+        return Reading(story_adapter().validate_json(text, strict=True), [], locate)
+    except ValidationError as invalid:
+        return Reading(None, cap(json_problems(invalid, text, locate)), locate)
+
+
+class _Record(BaseModel):
+    """One line of JSON Lines: a story and the path it is known by."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    path: str
+    story: Story
+
+
+def read_jsonl(text: str | bytes) -> Iterator[Reading]:
+    """Read the records of JSON Lines, one ``{"path": ..., "story": {...}}`` a line.
+
+    Each record's problems and positions are on its own line of the file.
+    """
+    for number, line in enumerate(_without_bom(text).split("\n"), 1):
+        if not line.strip():
+            continue
+        locate = json_locator(line)
+        try:
+            record = _Record.model_validate_json(line, strict=True)
+        except ValidationError as invalid:
+            problems = [
+                replace(item, line=number, end_line=item.end_line and number)
+                for item in json_problems(invalid, line, locate, tag_at=1)
+            ]
+            yield Reading(None, problems, _shifted(locate, number))
+            continue
+        yield Reading(record.story, [], _shifted(locate, number, ("story",)))
 
 
 def from_json(text: str | bytes) -> StoryCard | StoryBrief:
     """Read a story from its JSON form, validated by the same models as text.
 
-    The JSON is read strictly: no unknown keys, no strings for numbers.
+    The JSON is read strictly: no unknown keys, no strings for numbers. A
+    leading byte-order mark is ignored, as in story text.
 
     Args:
         text: A JSON document, as text or bytes.
@@ -99,18 +300,21 @@ def from_json(text: str | bytes) -> StoryCard | StoryBrief:
         A :class:`StoryCard` or a :class:`StoryBrief`, by its ``kind``.
 
     Raises:
-        StoryFormatError: The JSON does not parse (``SF401``, with its line and
-            column) or does not describe a valid story (``SF402`` and the codes
-            of the rules it breaks).
+        StoryFormatError: The JSON does not parse (``SF401``) or does not
+            describe a valid story (``SF402`` and the codes of the rules it
+            breaks); each problem has the line and column of the value at fault.
 
     Example:
         >>> from_json('{"kind": "card", "title": "Summit", "rank": 3}').rank
         3
     """
-    try:
-        return story_adapter().validate_json(text, strict=True)
-    except ValidationError as invalid:
-        raise StoryFormatError(json_problems(invalid)) from None
+    return _story_of(read_json(text))
+
+
+def _story_of(reading: Reading) -> StoryCard | StoryBrief:
+    if reading.story is None:
+        raise StoryFormatError(reading.problems)
+    return reading.story
 
 
 _SCHEMA_DESCRIPTION = (
@@ -167,7 +371,8 @@ def checked(story: object) -> StoryCard | StoryBrief:
     try:
         return type(story).model_validate(story)
     except ValidationError as invalid:
-        raise StoryFormatError(json_problems(invalid)) from None
+        # A story in memory has no source text: its problems stand at 1:1.
+        raise StoryFormatError(json_problems(invalid, "", _nowhere)) from None
 
 
 def _require_yaml() -> None:
@@ -227,11 +432,118 @@ def to_yaml(story: StoryCard | StoryBrief) -> str:
     return yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True, width=88)
 
 
+@lru_cache(maxsize=1)
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    import yaml  # noqa: PLC0415
+
+    return cast(type[yaml.SafeLoader], getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _yaml_problem(error: yaml.YAMLError) -> Diagnostic:
+    """SF401 for YAML that does not parse, at the parser's position."""
+    import yaml  # noqa: PLC0415
+
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        reason = error.problem or error.context or "not valid YAML"
+        return diagnostic("SF401", line, column, f"invalid YAML: {reason}")
+    return diagnostic("SF401", 1, 1, f"invalid YAML: {error}")
+
+
+def _refuse_aliases(text: str | bytes) -> None:
+    """Raise at the first anchor or alias, before any value is built.
+
+    Stories have no use for them, and aliases of aliases make a few hundred
+    bytes expand into gigabytes (the "billion laughs").
+    """
+    import yaml  # noqa: PLC0415
+
+    marked = (
+        (b"&" in text or b"*" in text) if isinstance(text, bytes) else ("&" in text or "*" in text)
+    )
+    if not marked:
+        return  # no anchor or alias is written without one of them: no need to scan
+    for event in yaml.parse(text, Loader=_yaml_loader()):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            raise StoryFormatError(
+                [
+                    diagnostic(
+                        "SF401",
+                        line,
+                        column,
+                        "YAML anchors and aliases are not allowed",
+                        hint="write each value out in full",
+                    )
+                ]
+            )
+
+
+def _yaml_locator(text: str | bytes) -> Locate:
+    """Find values in a YAML document by path, from the marks of its nodes."""
+    import yaml  # noqa: PLC0415
+
+    root = yaml.compose(text, Loader=_yaml_loader())
+
+    def locate(path: Path_, key: bool) -> Span:
+        if root is None:
+            return _nowhere(path, key)
+        node, mark = root, root.start_mark
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = next((p for p in node.value if p[0].value == step), None)
+                if pair is None:
+                    break
+                mark, node = (pair[0] if key else pair[1]).start_mark, pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if step >= len(node.value):
+                    break
+                node = node.value[step]
+                mark = node.start_mark
+            else:
+                break
+        return Span(mark.line + 1, mark.column + 1, mark.column + 2)
+
+    return locate
+
+
+def read_yaml(text: str | bytes) -> Reading:
+    """Read a story from YAML, with the problems that stop it located in the text."""
+    _require_yaml()
+    import yaml  # noqa: PLC0415
+
+    try:
+        _refuse_aliases(text)
+        data = yaml.load(text, Loader=_yaml_loader())
+    except StoryFormatError as error:
+        return Reading(None, error.diagnostics, _nowhere)
+    except yaml.YAMLError as error:
+        return Reading(None, [_yaml_problem(error)], _nowhere)
+    locate = _yaml_locator(text)
+    try:
+        as_json = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        message = f"a YAML value that JSON cannot hold: {error}"
+        return Reading(None, [diagnostic("SF402", 1, 1, message)], locate)
+    try:
+        return Reading(story_adapter().validate_json(as_json, strict=True), [], locate)
+    except ValidationError as invalid:
+        return Reading(None, cap(json_problems(invalid, as_json, locate)), locate)
+
+
+def _nowhere(path: Path_, key: bool) -> Span:
+    """The locator of a document that could not be read: everything is at its start."""
+    return Span(1, 1, 2)
+
+
 def from_yaml(text: str | bytes) -> StoryCard | StoryBrief:
     """Read a story from YAML, validated exactly as its JSON form would be.
 
-    YAML is read with PyYAML's safe loader (no Python objects); it needs the
-    ``yaml`` extra (``pip install "storyfmt[yaml]"``).
+    YAML is read with PyYAML's safe loader (no Python objects); anchors and
+    aliases are refused before any value is built. It needs the ``yaml`` extra
+    (``pip install "storyfmt[yaml]"``).
 
     Args:
         text: A YAML document, as text or bytes.
@@ -240,30 +552,13 @@ def from_yaml(text: str | bytes) -> StoryCard | StoryBrief:
         A :class:`StoryCard` or a :class:`StoryBrief`, by its ``kind``.
 
     Raises:
-        StoryFormatError: The YAML does not parse, holds values JSON cannot
-            (dates, for instance), or does not describe a valid story.
+        StoryFormatError: The YAML does not parse, uses anchors or aliases
+            (``SF401``), holds values JSON cannot (dates, for instance), or does
+            not describe a valid story; each problem has its line and column.
         ImportError: PyYAML is not installed.
 
     Example:
         >>> from_yaml("kind: card\\ntitle: Summit\\n").title
         'Summit'
     """
-    _require_yaml()
-    import yaml  # noqa: PLC0415
-
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        reason = error.problem or error.context or "not valid YAML"
-        problem = diagnostic("SF401", line, column, f"invalid YAML: {reason}")
-        raise StoryFormatError([problem]) from None
-    except yaml.YAMLError as error:
-        raise StoryFormatError([diagnostic("SF401", 1, 1, f"invalid YAML: {error}")]) from None
-    try:
-        as_json = json.dumps(data, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        message = f"a YAML value that JSON cannot hold: {error}"
-        raise StoryFormatError([diagnostic("SF402", 1, 1, message)]) from None
-    return from_json(as_json)
+    return _story_of(read_yaml(text))

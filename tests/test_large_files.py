@@ -1,0 +1,66 @@
+"""Large files stay cheap: memory grows with the input, not with what it holds."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import storyfmt
+
+_SPEC = importlib.util.spec_from_file_location("run", ROOT / "benchmarks" / "run.py")
+assert _SPEC is not None
+assert _SPEC.loader is not None
+bench = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(bench)
+
+pytestmark = pytest.mark.slow
+
+_MEASURE = """
+import sys, tracemalloc
+import storyfmt
+data = open(sys.argv[1], "rb").read()
+tracemalloc.start()
+found = storyfmt.validate(data)
+print(tracemalloc.get_traced_memory()[1], len(found), found[-1].code if found else "-")
+"""
+
+
+def _peak(path: Path) -> tuple[int, int, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    peak, count, last = done.stdout.split()
+    return int(peak), int(count), last
+
+
+@pytest.mark.parametrize(
+    ("kind", "count", "last"), [("warnings", 11, "SF500"), ("stray-lines", 1, "SF203")]
+)
+def test_a_5_mb_file_takes_less_than_10_times_its_size(
+    kind: str, count: int, last: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(bench.large_file(kind, 5_000_000))
+    size = path.stat().st_size
+    assert size > 4_500_000
+    peak, found_count, found_last = _peak(path)
+    assert (found_count, found_last) == (count, last)
+    assert peak < 10 * size, f"{peak / size:.1f} times the input"
+
+
+def test_stray_header_lines_are_one_error_for_each_run() -> None:
+    text = "T\nHeadline\nx\ny\nz\nA / B /\nafter\n"
+    found = storyfmt.validate(text)
+    assert [(item.line, item.code, item.message) for item in found] == [
+        (3, "SF203", "unexpected line 'x' in the header (and 2 more lines)"),
+        (7, "SF203", "unexpected line 'after' in the header"),
+    ]
