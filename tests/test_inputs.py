@@ -177,6 +177,19 @@ def test_check_reads_json_files_as_json(tmp_path: Path) -> None:
     assert "SF203" not in done.stdout
 
 
+def test_check_reads_standard_input_in_the_form_of_its_stdin_filename(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(COMMAND), "check", "-", "--stdin-filename", "s.json"],
+        cwd=tmp_path,
+        input='{"kind": "card", "title": }',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "s.json:1:27: error[SF401] invalid JSON: expected value" in done.stdout
+
+
 def test_check_reads_yaml_and_json_lines_files(tmp_path: Path) -> None:
     (tmp_path / "s.yml").write_text("kind: card\ntitle: T\nrank: -1\n")
     record = {"path": "a.txt", "story": {"kind": "card", "title": "A"}}

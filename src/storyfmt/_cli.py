@@ -47,7 +47,7 @@ from storyfmt._report import (
     write_junit,
     write_text,
 )
-from storyfmt._rules import form_of, validate
+from storyfmt._rules import Form, form_of, validate
 from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
 from storyfmt._writer import dumps
 
@@ -254,15 +254,19 @@ def _write(path: str, data: bytes, expected: Snapshot | None = None) -> None:
 # ---- check -------------------------------------------------------------------
 
 
-def check_one(path: str, data: bytes | None = None) -> FileReport:
-    """Check one file (read here unless ``data`` is given); runs in worker processes."""
+def check_one(path: str, data: bytes | None = None, form: Form | None = None) -> FileReport:
+    """Check one file (read here unless ``data`` is given); runs in worker processes.
+
+    The file is read in the form its name says (:func:`form_of`) unless ``form``
+    is given.
+    """
     if data is None:
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as error:
             return FileReport(path, failure=_cannot_read(path, error))
-    found = validate(data, form=form_of(path))
+    found = validate(data, form=form or form_of(path))
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines)
 
@@ -280,10 +284,12 @@ def workers(files: int, jobs: int) -> tuple[int, int]:
     return min(count, -(-files // chunk)), chunk
 
 
-def _check_all(paths: list[str], jobs: int, stdin_data: bytes | None) -> Iterator[FileReport]:
+def _check_all(
+    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form
+) -> Iterator[FileReport]:
     on_disk = [path for path in paths if path != "-"]
     if stdin_data is not None:
-        yield check_one("-", stdin_data)
+        yield check_one("-", stdin_data, stdin_form)
     count, chunk = workers(len(on_disk), jobs)
     if count > 1:
         with ProcessPoolExecutor(max_workers=count) as pool:
@@ -349,7 +355,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     found = _story_files(args, config)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
-    results = _check_all(paths, args.jobs, stdin_data)
+    results = _check_all(paths, args.jobs, stdin_data, form_of(_shown("-", args)))
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
     reports = [FileReport(path, failure=reason) for path, reason in found.failures]

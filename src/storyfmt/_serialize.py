@@ -73,10 +73,6 @@ Locate = Callable[[Path_, bool], Span]
 """Where the value at a path stands in a document (or its key, when the flag is set)."""
 
 
-def _nowhere(path: Path_, key: bool) -> Span:
-    return Span(1, 1, 1)
-
-
 class Reading(NamedTuple):
     """One story read from JSON or YAML: the story, or the problems that stop it."""
 
@@ -534,7 +530,8 @@ def read_yaml(text: str | bytes) -> Reading:
 
 
 def _nowhere(path: Path_, key: bool) -> Span:
-    """The locator of a document that could not be read: everything is at its start."""
+    """The locator of a document that could not be read, or of a story in memory,
+    which has no source: everything is at its start."""
     return Span(1, 1, 2)
 
 
