@@ -57,6 +57,36 @@ def test_a_5_mb_file_takes_less_than_10_times_its_size(
     assert peak < 10 * size, f"{peak / size:.1f} times the input"
 
 
+_MEASURE_SPLIT = """
+import sys, tracemalloc
+data = open(sys.argv[1], "rb").read()
+tracemalloc.start()
+lines = data.decode("utf-8").splitlines()
+print(tracemalloc.get_traced_memory()[1])
+"""
+
+
+def test_a_file_of_very_short_lines_costs_at_most_three_times_splitting_it(
+    tmp_path: Path,
+) -> None:
+    # Lines of a few bytes cost Python an object each, which is more than 8x
+    # their size for str.splitlines alone: there the bound is relative to that.
+    path = tmp_path / "story.txt"
+    path.write_bytes(bench.large_file("short-lines", 2_000_000))
+    peak, found_count, found_last = _peak(path)
+    assert (found_count, found_last) == (1, "SF203")
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE_SPLIT, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    split = int(done.stdout)
+    assert split > 8 * path.stat().st_size
+    assert peak < 3 * split, f"{peak / split:.1f} times str.splitlines"
+
+
 def test_stray_header_lines_are_one_error_for_each_run() -> None:
     text = "T\nHeadline\nx\ny\nz\nA / B /\nafter\n"
     found = storyfmt.validate(text)
