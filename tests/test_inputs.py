@@ -54,7 +54,7 @@ DEEP = """{
 def test_json_values_are_located_at_the_value_or_the_unknown_key() -> None:
     found = storyfmt.validate(DEEP, form="json")
     assert [(item.code, item.line, item.column, item.message) for item in found] == [
-        ("SF402", 6, 37, "'further_learning[1].answer' must be a valid string"),
+        ("SF402", 6, 37, "'further_learning[1].answer' must be a string, got a whole number"),
         (
             "SF305",
             8,
@@ -132,7 +132,7 @@ def test_json_lines_report_each_record_at_its_line() -> None:
     text = "\n".join([good, "", good, bad, good, "{"]) + "\n"
     found = storyfmt.validate(text, form="jsonl")
     assert [(d.code, d.line, d.column, d.message) for d in found] == [
-        ("SF402", 4, 67, "'rank' must be a valid integer"),
+        ("SF402", 4, 67, "'rank' must be a whole number, got a string"),
         ("SF401", 6, 1, "invalid JSON: EOF while parsing an object"),
     ]
     warned = json.dumps(

@@ -44,7 +44,7 @@ def _bad_copies(card: StoryCard) -> list[tuple[Any, str, str]]:
     """Unvalidated stories, with the code and message each must be refused with."""
     assert card.stats is not None
     return [
-        (card.model_copy(update={"tags": "Nara"}), "SF402", "'tags' must be a valid tuple"),
+        (card.model_copy(update={"tags": "Nara"}), "SF402", "'tags' must be a list, got a string"),
         (
             card.model_copy(update={"title": "a\nb"}),
             "SF305",

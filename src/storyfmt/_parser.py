@@ -753,6 +753,41 @@ _TYPE_CODES = {
 }
 
 
+# pydantic's type errors, in the words of JSON: what a field must be.
+_TYPE_WORDS = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _json_kind(value: object) -> str:
+    """What a value is, in the words of JSON: ``'a string'``, ``'null'``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "an object"
+
+
 _MODEL_HINTS = {
     "SF209": "Story Stats keys are matched exactly, capital letters included",
 }
@@ -816,6 +851,9 @@ def explain(
         return fallback, f"{subject} is not a field of a story"
     if kind == "too_short":
         return "SF206", f"{subject} must not be empty"
+    if kind in _TYPE_WORDS:
+        got = _json_kind(error.get("input"))
+        return fallback, f"{subject} must be {_TYPE_WORDS[kind]}, got {got}"
     message = error["msg"].replace("Input should be", "must be")
     return _TYPE_CODES.get(kind, fallback), f"{subject} {message}"
 
