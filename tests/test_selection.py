@@ -298,6 +298,17 @@ def test_a_closed_pipe_keeps_the_exit_status(tmp_path: Path, dangling: bool, sta
     assert [line.split(" (to ")[0] for line in lines[:-1]] == ([broken] if dangling else [])
 
 
+def test_output_cut_short_by_a_closed_pipe_is_not_success(tmp_path: Path) -> None:
+    (tmp_path / "card.story").write_text(CANONICAL)
+    # The reader is gone before storyfmt writes: nothing of the output arrives.
+    for command in ("convert card.story --to json", "fmt -", "schema"):
+        script = f"'{COMMAND}' {command} < card.story | true; echo ${{PIPESTATUS[0]}}"
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert (done.stdout, done.stderr) == ("2\n", ""), command
+
+
 # ---- names with control characters ---------------------------------------------
 
 

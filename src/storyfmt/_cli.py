@@ -974,9 +974,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(error))
         return EXIT_FAILURE
     except BrokenPipeError:
-        # The reader went away (storyfmt convert | head): not an error of ours.
+        # The reader went away (storyfmt convert | head): what was asked for was
+        # not written in full. (check keeps its own status: what it found.)
         _silence_stdout()
-        return EXIT_OK
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: never a traceback
