@@ -109,6 +109,20 @@ def test_yaml_values_are_located_from_the_nodes() -> None:
     assert raised.value.diagnostics == found
 
 
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("status: 2024-01-01", (4, 11, "SF402", "'stats.status' is a YAML date, which JSON")),
+        ("virality: .nan", (4, 13, "SF304", "'stats.virality' must be a finite number")),
+        ("other: {1: x}", (4, 10, "SF402", "'stats.other' has the key 1, which is not text")),
+    ],
+)
+def test_yaml_values_json_cannot_hold_are_located(value: str, found: tuple[object, ...]) -> None:
+    text = f"kind: card\ntitle: T\nstats:\n  {value}\n"
+    (item,) = storyfmt.validate(text, form="yaml")
+    assert (item.line, item.column, item.code, item.message[: len(str(found[3]))]) == found
+
+
 def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for number in range(ord("b"), ord("j") + 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -478,12 +479,19 @@ def _refuse_aliases(text: str | bytes) -> None:
 
 
 def _yaml_locator(text: str | bytes) -> Locate:
-    """Find values in a YAML document by path, from the marks of its nodes."""
+    """Find values in a YAML document by path, from the marks of its nodes.
+
+    The nodes are composed on the first look-up: reading a valid document
+    without warnings costs nothing more.
+    """
     import yaml  # noqa: PLC0415
 
-    root = yaml.compose(text, Loader=_yaml_loader())
+    @lru_cache(maxsize=1)
+    def composed() -> yaml.Node | None:
+        return yaml.compose(text, Loader=_yaml_loader())
 
     def locate(path: Path_, key: bool) -> Span:
+        root = composed()
         if root is None:
             return _nowhere(path, key)
         node, mark = root, root.start_mark
@@ -518,15 +526,42 @@ def read_yaml(text: str | bytes) -> Reading:
     except yaml.YAMLError as error:
         return Reading(None, [_yaml_problem(error)], _nowhere)
     locate = _yaml_locator(text)
-    try:
-        as_json = json.dumps(data, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        message = f"a YAML value that JSON cannot hold: {error}"
-        return Reading(None, [diagnostic("SF402", 1, 1, message)], locate)
+    wrong = _not_json(data)
+    if wrong is not None:
+        path, code, reason = wrong
+        where = locate(path, False)
+        message = f"{_json_path(path)} {reason}"
+        return Reading(None, [diagnostic(code, where.line, where.column, message)], locate)
+    as_json = json.dumps(data)
     try:
         return Reading(story_adapter().validate_json(as_json, strict=True), [], locate)
     except ValidationError as invalid:
         return Reading(None, cap(json_problems(invalid, as_json, locate)), locate)
+
+
+def _not_json(value: object, path: Path_ = ()) -> tuple[Path_, str, str] | None:
+    """The path of the first value JSON cannot hold (a date, a key that is not
+    text, NaN or infinity), with the code and words of what is wrong, if any."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return path, "SF402", f"has the key {key!r}, which is not text; quote it"
+            found = _not_json(item, (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _not_json(item, (*path, index))
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, "SF304", "must be a finite number"
+    if value is None or isinstance(value, (str, int, float)):
+        return None
+    what = type(value).__name__
+    return path, "SF402", f"is a YAML {what}, which JSON cannot hold; quote it as text"
 
 
 def _nowhere(path: Path_, key: bool) -> Span:
