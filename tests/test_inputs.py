@@ -123,6 +123,24 @@ def test_yaml_values_json_cannot_hold_are_located(value: str, found: tuple[objec
     assert (item.line, item.column, item.code, item.message[: len(str(found[3]))]) == found
 
 
+@pytest.mark.parametrize("number", ["12345678901234567890", "0.1000000000000000055511151231257827"])
+def test_a_virality_a_float_cannot_keep_is_refused_in_every_form(number: str) -> None:
+    story = f'{{"kind": "card", "title": "T", "stats": {{"virality": {number}}}}}'
+    record = f'{{"path": "a.story", "story": {story}}}'
+    forms = {
+        "json": (story, 1),
+        "yaml": (f"kind: card\ntitle: T\nstats:\n  virality: {number}\n", 4),
+        "jsonl": (f"\n{record}\n", 2),
+    }
+    for form, (text, line) in forms.items():
+        column = text.split("\n")[line - 1].index(number) + 1
+        found = storyfmt.validate(text, form=form)  # type: ignore[arg-type]
+        assert [(d.line, d.column, d.code) for d in found] == [(line, column, "SF304")], form
+        assert found[0].message.startswith(f"'stats.virality' {number} has more digits")
+    exact = story.replace(number, "123456789.123456")
+    assert storyfmt.from_json(exact).stats.virality == 123456789.123456  # type: ignore[union-attr]
+
+
 def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for number in range(ord("b"), ord("j") + 1):

@@ -9,13 +9,21 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
-from storyfmt._models import Story, StoryBrief, StoryCard, is_validated, story_adapter
+from storyfmt._models import (
+    Story,
+    StoryBrief,
+    StoryCard,
+    format_number,
+    is_validated,
+    story_adapter,
+)
 from storyfmt._parser import Path_, Span, explain
 from storyfmt._vocabulary import MAX_LINE
 
@@ -245,14 +253,56 @@ def _without_bom(text: str | bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+# A number that a float may not keep exactly has 16 or more significant digits.
+_LONG_NUMBER = re.compile(r"[0-9][0-9._]{15,}")
+_NUMBER = re.compile(r"[-+]?[0-9][0-9._]*(?:[eE][-+]?[0-9]+)?")
+
+
+def _inexact(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Diagnostic | None:
+    """SF304 when the Virality of a story read from ``text`` was written with more
+    digits than its float keeps, as for story text: a rewrite would change them."""
+    if (
+        not isinstance(story, StoryCard)
+        or story.stats is None
+        or story.stats.virality is None
+        or _LONG_NUMBER.search(text) is None
+    ):
+        return None
+    where = locate(("stats", "virality"), False)
+    written = _NUMBER.match(text.split("\n")[where.line - 1], where.column - 1)
+    if written is None:
+        return None
+    kept = format_number(story.stats.virality)
+    try:
+        if Decimal(written.group().replace("_", "")) == Decimal(kept):
+            return None
+    except InvalidOperation:  # a YAML form such as 0x10: an integer, kept exactly
+        return None
+    return diagnostic(
+        "SF304",
+        where.line,
+        where.column,
+        f"'stats.virality' {written.group()} has more digits than can be kept exactly"
+        " (at most 15 significant digits are always safe)",
+        hint=f"round it to 15 significant digits; as it is, it would be written {kept}",
+    )
+
+
+def _checked_reading(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Reading:
+    """The reading of a story that validated: itself, or the problem of its Virality."""
+    problem = _inexact(story, text, locate)
+    return Reading(story, [], locate) if problem is None else Reading(None, [problem], locate)
+
+
 def read_json(text: str | bytes) -> Reading:
     """Read a story from JSON, with the problems that stop it located in the text."""
     text = _without_bom(text)
     locate = json_locator(text)
     try:
-        return Reading(story_adapter().validate_json(text, strict=True), [], locate)
+        story = story_adapter().validate_json(text, strict=True)
     except ValidationError as invalid:
         return Reading(None, cap(json_problems(invalid, text, locate)), locate)
+    return _checked_reading(story, text, locate)
 
 
 class _Record(BaseModel):
@@ -281,7 +331,9 @@ def read_jsonl(text: str | bytes) -> Iterator[Reading]:
             ]
             yield Reading(None, problems, _shifted(locate, number))
             continue
-        yield Reading(record.story, [], _shifted(locate, number, ("story",)))
+        reading = _checked_reading(record.story, line, _shifted(locate, 1, ("story",)))
+        problems = [replace(item, line=number, end_line=number) for item in reading.problems]
+        yield reading._replace(problems=problems, locate=_shifted(locate, number, ("story",)))
 
 
 def from_json(text: str | bytes) -> StoryCard | StoryBrief:
@@ -534,9 +586,10 @@ def read_yaml(text: str | bytes) -> Reading:
         return Reading(None, [diagnostic(code, where.line, where.column, message)], locate)
     as_json = json.dumps(data)
     try:
-        return Reading(story_adapter().validate_json(as_json, strict=True), [], locate)
+        story = story_adapter().validate_json(as_json, strict=True)
     except ValidationError as invalid:
         return Reading(None, cap(json_problems(invalid, as_json, locate)), locate)
+    return _checked_reading(story, _without_bom(text), locate)
 
 
 def _not_json(value: object, path: Path_ = ()) -> tuple[Path_, str, str] | None:
