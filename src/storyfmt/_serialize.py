@@ -254,7 +254,7 @@ def _without_bom(text: str | bytes) -> str:
 
 
 # A number that a float may not keep exactly has 16 or more significant digits.
-_LONG_NUMBER = re.compile(r"[0-9][0-9._]{15,}")
+_LONG_VIRALITY = re.compile(r"""virality["']?\s*:\s*[-+]?[0-9][0-9._]{15,}""")
 _NUMBER = re.compile(r"[-+]?[0-9][0-9._]*(?:[eE][-+]?[0-9]+)?")
 
 
@@ -265,7 +265,7 @@ def _inexact(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Diagno
         not isinstance(story, StoryCard)
         or story.stats is None
         or story.stats.virality is None
-        or _LONG_NUMBER.search(text) is None
+        or _LONG_VIRALITY.search(text) is None
     ):
         return None
     where = locate(("stats", "virality"), False)
