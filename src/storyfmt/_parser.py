@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -136,12 +137,23 @@ def _too_large(label: str, token: Token) -> Diagnostic:
     return _at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}")
 
 
-def _canonical_decimal(text: str) -> str:
-    """A decimal's digits without leading zeros before the point or trailing zeros after it."""
-    whole, _, fraction = text.partition(".")
-    whole = whole.lstrip("0") or "0"
-    fraction = fraction.rstrip("0")
-    return f"{whole}.{fraction}" if fraction else whole
+def too_precise(subject: str, written: str, value: float) -> tuple[str, str] | None:
+    """The message and hint of SF304 when ``value``, the float that ``written``
+    reads as, would be written as another number; None when it says the same.
+
+    Story text, JSON and YAML share this rule: a rewrite never changes a number.
+    """
+    kept = format_number(value)
+    try:
+        if Decimal(written.replace("_", "")) == Decimal(kept):
+            return None
+    except InvalidOperation:  # a YAML form such as 0x10: an integer, kept exactly
+        return None
+    return (
+        f"{subject} has more digits than can be kept exactly"
+        " (at most 15 significant digits are always safe)",
+        f"round it to 15 significant digits; as it is, it would be written {kept}",
+    )
 
 
 _NUMBER_FORMS = {"Duration": _DURATION, "Virality": _DECIMAL, "Articles": _INTEGER}
@@ -184,15 +196,10 @@ def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
         number = float(text)
         if number == float("inf"):
             return None, _at("SF304", token, f"Virality is too large: {quote(text)}")
-        kept = format_number(number)
-        if kept != _canonical_decimal(text):
-            return None, _at(
-                "SF304",
-                token,
-                f"Virality {quote(text)} has more digits than can be kept exactly"
-                " (at most 15 significant digits are always safe)",
-                hint=f"round it to 15 significant digits; as it is, it would be written {kept}",
-            )
+        inexact = too_precise(f"Virality {quote(text)}", text, number)
+        if inexact is not None:
+            message, hint = inexact
+            return None, _at("SF304", token, message, hint=hint)
         return number, None
     if key == "Articles":
         if not _INTEGER.fullmatch(text):

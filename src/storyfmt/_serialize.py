@@ -9,7 +9,6 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -20,11 +19,10 @@ from storyfmt._models import (
     Story,
     StoryBrief,
     StoryCard,
-    format_number,
     is_validated,
     story_adapter,
 )
-from storyfmt._parser import Path_, Span, explain
+from storyfmt._parser import Path_, Span, explain, too_precise
 from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:
@@ -272,20 +270,12 @@ def _inexact(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Diagno
     written = _NUMBER.match(text.split("\n")[where.line - 1], where.column - 1)
     if written is None:
         return None
-    kept = format_number(story.stats.virality)
-    try:
-        if Decimal(written.group().replace("_", "")) == Decimal(kept):
-            return None
-    except InvalidOperation:  # a YAML form such as 0x10: an integer, kept exactly
+    subject = f"'stats.virality' {written.group()}"
+    inexact = too_precise(subject, written.group(), story.stats.virality)
+    if inexact is None:
         return None
-    return diagnostic(
-        "SF304",
-        where.line,
-        where.column,
-        f"'stats.virality' {written.group()} has more digits than can be kept exactly"
-        " (at most 15 significant digits are always safe)",
-        hint=f"round it to 15 significant digits; as it is, it would be written {kept}",
-    )
+    message, hint = inexact
+    return diagnostic("SF304", where.line, where.column, message, hint=hint)
 
 
 def _checked_reading(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Reading:
