@@ -363,6 +363,22 @@ def test_convert_to_text_into_the_input_folder_is_refused(tmp_path: Path) -> Non
     assert (tmp_path / "in" / "a.story").read_bytes() == MESSY.encode()
 
 
+def test_convert_reports_bad_json_lines_records_where_check_does(tmp_path: Path) -> None:
+    bad = ['{"path": "b.story"}', '{"path": "c.story", "story": {"kind": "card", "title": 1}}']
+    (tmp_path / "all.jsonl").write_text(_jsonl("a.story") + "\n".join([*bad, "not json"]) + "\n")
+    done = run("convert", "all.jsonl", "--to", "text", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1
+    checked = run("check", "-q", "all.jsonl", cwd=tmp_path)
+    errors = [line for line in checked.stdout.splitlines() if ": error[" in line]
+    assert [line.split(" ")[0] for line in errors] == [
+        "all.jsonl:2:1:",
+        "all.jsonl:3:56:",
+        "all.jsonl:4:2:",
+    ]
+    assert all(line in done.stderr for line in errors)
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["a.story"]
+
+
 def test_convert_of_json_lines_onto_itself_is_refused(tmp_path: Path) -> None:
     (tmp_path / "all.jsonl").write_text(_jsonl("a.txt"))
     done = run("convert", "all.jsonl", "--to", "jsonl", "-o", "all.jsonl", cwd=tmp_path)

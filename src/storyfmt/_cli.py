@@ -48,7 +48,14 @@ from storyfmt._report import (
     write_text,
 )
 from storyfmt._rules import Form, form_of, validate
-from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
+from storyfmt._serialize import (
+    from_json,
+    from_yaml,
+    json_schema,
+    read_jsonl,
+    to_json,
+    to_yaml,
+)
 from storyfmt._writer import dumps
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
@@ -657,25 +664,12 @@ class _Inputs:
                 yield shown, _record_name(shown, self.folders), story
 
     def _records(self, path: str, data: bytes) -> Iterator[tuple[str, str, Story]]:
-        for number, line in enumerate(data.splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-                name, story_data = record["path"], record["story"]
-                if not isinstance(name, str):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError):
-                sys.stderr.write(
-                    f"{where}: error: expected a JSON object"
-                    ' {"path": "...", "story": {...}} on this line\n'
-                )
+        for number, name, reading in read_jsonl(data):
+            if reading.problems:
+                _report_errors(path, StoryFormatError(reading.problems), data)
                 self.failed = True
-                continue
-            story = self._parse(where, json.dumps(story_data).encode(), "json")
-            if story is not None:
-                yield where, name, story
+            elif name is not None and reading.story is not None:
+                yield f"{path}:{number}", name, reading.story
 
 
 def cmd_convert(args: argparse.Namespace, config: Config) -> int:

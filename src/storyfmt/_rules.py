@@ -180,7 +180,7 @@ def validate(
         if not isinstance(source, (str, bytes)):
             raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
         if form == "jsonl":  # the cap counts the errors of all the records together
-            readings = list(read_jsonl(source))
+            readings = [reading for _, _, reading in read_jsonl(source)]
             errors = cap(problem for reading in readings for problem in reading.problems)
         else:
             readings = [read_json(source) if form == "json" else read_yaml(source)]

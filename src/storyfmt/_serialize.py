@@ -303,10 +303,11 @@ class _Record(BaseModel):
     story: Story
 
 
-def read_jsonl(text: str | bytes) -> Iterator[Reading]:
+def read_jsonl(text: str | bytes) -> Iterator[tuple[int, str | None, Reading]]:
     """Read the records of JSON Lines, one ``{"path": ..., "story": {...}}`` a line.
 
-    Each record's problems and positions are on its own line of the file.
+    Each record comes with its line number and its path (None when the record is
+    not valid); its problems and positions are on its own line of the file.
     """
     for number, line in enumerate(_without_bom(text).split("\n"), 1):
         if not line.strip():
@@ -319,11 +320,12 @@ def read_jsonl(text: str | bytes) -> Iterator[Reading]:
                 replace(item, line=number, end_line=item.end_line and number)
                 for item in json_problems(invalid, line, locate, tag_at=1)
             ]
-            yield Reading(None, problems, _shifted(locate, number))
+            yield number, None, Reading(None, problems, _shifted(locate, number))
             continue
         reading = _checked_reading(record.story, line, _shifted(locate, 1, ("story",)))
         problems = [replace(item, line=number, end_line=number) for item in reading.problems]
-        yield reading._replace(problems=problems, locate=_shifted(locate, number, ("story",)))
+        moved = _shifted(locate, number, ("story",))
+        yield number, record.path, reading._replace(problems=problems, locate=moved)
 
 
 def from_json(text: str | bytes) -> StoryCard | StoryBrief:
