@@ -12,7 +12,7 @@ from conftest import ROOT
 
 import storyfmt
 from storyfmt._diagnostics import CODES, Diagnostic, render
-from storyfmt._lexer import decode, split_lines
+from storyfmt._source import decode, split_lines
 
 RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
 _SECTION = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)

@@ -34,7 +34,7 @@ from storyfmt._config import (
 )
 from storyfmt._diagnostics import StoryFormatError, render
 from storyfmt._files import NotRewritten, Snapshot, links_outside, write_file
-from storyfmt._lexer import decode, split_lines
+from storyfmt._source import decode, split_lines
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._parser import loads
 from storyfmt._render import to_html, to_markdown

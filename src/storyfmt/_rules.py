@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
-from storyfmt._lexer import Kind
-from storyfmt._parser import Path_, Span, parse_text
+from storyfmt._vocabulary import Kind
+from storyfmt._parser import parse_text
+from storyfmt._transform import Path_
+from storyfmt._values import Span
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
 

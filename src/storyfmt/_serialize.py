@@ -22,7 +22,9 @@ from storyfmt._models import (
     is_validated,
     story_adapter,
 )
-from storyfmt._parser import Path_, Span, explain, too_precise
+from storyfmt._locate import explain
+from storyfmt._transform import Path_
+from storyfmt._values import Span, too_precise
 from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:
