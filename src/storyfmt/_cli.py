@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from storyfmt import __version__
+from storyfmt._codes import Rule
 from storyfmt._config import (
     LINE_ENDINGS,
     SKIPPED_FOLDERS,
@@ -332,11 +333,11 @@ def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
 
 
 def _apply_config(report: FileReport, config: Config) -> FileReport:
-    kept = [
-        replace(item, severity=config.severity_of(item.code))
-        for item in report.diagnostics
-        if config.wants(item.code)
-    ]
+    kept = []
+    for item in report.diagnostics:
+        rule = Rule(item.code)
+        if config.wants(rule):
+            kept.append(replace(item, severity=config.severity_of(rule)))
     return replace(report, diagnostics=kept)
 
 
