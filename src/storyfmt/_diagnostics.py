@@ -60,12 +60,11 @@ def diagnostic(
 
     The diagnostic holds the rule's code as a plain ``str``.
     """
-    rule = Rule(code)  # takes the bare code string as well as the member
     return Diagnostic(
         line=line,
         column=column,
-        code=rule.value,
-        severity=rule.severity,
+        code=code.value,
+        severity=code.severity,
         message=message,
         end_line=None if end_column is None else line,
         end_column=end_column,

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from lark.common import LexerConf
 from lark.lexer import Lexer
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic
 from storyfmt._vocabulary import (
     BREAKDOWN_LINE,
@@ -69,8 +70,8 @@ BULLET_MARKERS = frozenset("\u2022-*")
 """The characters that mark a bullet line when a space or tab follows them."""
 
 _FAULT_HINTS = {
-    "SF101": "save the file as UTF-8",
-    "SF102": "story text may hold tabs but no other control characters",
+    Rule.INVALID_UTF8: "save the file as UTF-8",
+    Rule.FORBIDDEN_CHARACTER: "story text may hold tabs but no other control characters",
 }
 # The characters FORBIDDEN holds, by the code they are reported with; a lone
 # surrogate from U+DC80 to U+DCFF stands for a byte that is not UTF-8 when the
@@ -78,13 +79,16 @@ _FAULT_HINTS = {
 _BOM = re.compile("\ufeff")
 _FAULTS = {
     True: (
-        ("SF101", re.compile("[\udc80-\udcff]")),
-        ("SF102", re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udc7f\udd00-\udfff]")),
-        ("SF103", _BOM),
+        (Rule.INVALID_UTF8, re.compile("[\udc80-\udcff]")),
+        (
+            Rule.FORBIDDEN_CHARACTER,
+            re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udc7f\udd00-\udfff]"),
+        ),
+        (Rule.MISPLACED_BOM, _BOM),
     ),
     False: (
-        ("SF102", re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")),
-        ("SF103", _BOM),
+        (Rule.FORBIDDEN_CHARACTER, re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")),
+        (Rule.MISPLACED_BOM, _BOM),
     ),
 }
 
@@ -171,7 +175,7 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
             start = line.index(text[0])
             found.append(
                 diagnostic(
-                    "SF105",
+                    Rule.LINE_TOO_LONG,
                     index + 1,
                     start + MAX_LINE + 1,
                     f"the line holds {len(text):,} characters; a story line may hold"
@@ -188,10 +192,10 @@ def check_lines(lines: list[str], *, from_bytes: bool) -> list[Diagnostic]:
             if first is None:
                 continue
             char = first.group()
-            if code == "SF101":
+            if code == Rule.INVALID_UTF8:
                 message = f"invalid UTF-8: byte 0x{ord(char) - 0xDC00:02X} is not part of"
                 message += " a valid character"
-            elif code == "SF103":
+            elif code == Rule.MISPLACED_BOM:
                 message = "a byte-order mark (U+FEFF) may only stand at the very start of the file"
             else:
                 what = "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character"

@@ -28,6 +28,7 @@ from lark.lexer import LexerThread
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
 from storyfmt._lexer import (
     BULLET,
@@ -110,7 +111,7 @@ def _span(token: Token, offset: int = 0, length: int | None = None) -> Span:
     return Span(token.line, column, column + width)
 
 
-def _at(code: str, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
+def _at(code: Rule, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
     return diagnostic(
         code, token.line, token.column, message, end_column=token.end_column, hint=hint
     )
@@ -134,7 +135,9 @@ def _integer(digits: str) -> int | None:
 
 
 def _too_large(label: str, token: Token) -> Diagnostic:
-    return _at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}")
+    return _at(
+        Rule.OUT_OF_RANGE, token, f"{label} must be at most {MAX_INT}, got {quote(token.value)}"
+    )
 
 
 def too_precise(subject: str, written: str, value: float) -> tuple[str, str] | None:
@@ -164,7 +167,7 @@ def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
     text = token.value
     form = _NUMBER_FORMS.get(key)
     if form is not None and text.startswith("-") and form.fullmatch(text[1:]):
-        return None, _at("SF304", token, f"{key} must not be negative, got {quote(text)}")
+        return None, _at(Rule.OUT_OF_RANGE, token, f"{key} must not be negative, got {quote(text)}")
     if key == "Duration":
         match = _DURATION.fullmatch(text)
         unit = match.group(2) if match else ""
@@ -175,7 +178,7 @@ def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
             if match is not None and unit.lower().rstrip("s") in _UNITS:
                 hint = "units are written in lower case"
             return None, _at(
-                "SF303",
+                Rule.INVALID_DURATION,
                 token,
                 "Duration must be a whole number and a unit (second, minute, hour, day,"
                 f" week, month or year), got {quote(text)}",
@@ -188,22 +191,24 @@ def _stat_value(key: str, token: Token) -> tuple[Any, Diagnostic | None]:
     if key == "Virality":
         if not _DECIMAL.fullmatch(text):
             return None, _at(
-                "SF301",
+                Rule.INVALID_NUMBER,
                 token,
                 f"Virality must be a number, got {quote(text)}",
                 hint="write a decimal number such as 5.1 or 12",
             )
         number = float(text)
         if number == float("inf"):
-            return None, _at("SF304", token, f"Virality is too large: {quote(text)}")
+            return None, _at(Rule.OUT_OF_RANGE, token, f"Virality is too large: {quote(text)}")
         inexact = too_precise(f"Virality {quote(text)}", text, number)
         if inexact is not None:
             message, hint = inexact
-            return None, _at("SF304", token, message, hint=hint)
+            return None, _at(Rule.OUT_OF_RANGE, token, message, hint=hint)
         return number, None
     if key == "Articles":
         if not _INTEGER.fullmatch(text):
-            return None, _at("SF302", token, f"Articles must be a whole number, got {quote(text)}")
+            return None, _at(
+                Rule.INVALID_INTEGER, token, f"Articles must be a whole number, got {quote(text)}"
+            )
         value = _integer(text)
         if value is None:
             return None, _too_large("Articles", token)
@@ -225,7 +230,7 @@ def _tag_line(token: Token, path: str) -> tuple[list[str], dict[Path_, Span], li
             column = token.column + offset
             problems.append(
                 diagnostic(
-                    "SF214",
+                    Rule.EMPTY_TAG,
                     token.line,
                     column,
                     "empty tag: every item between ' / ' separators needs text",
@@ -277,7 +282,7 @@ def _one_block(part: Part, blocks: Sequence[Token], hint: str) -> Sequence[Token
         stray = blocks[1]
         part.problems.append(
             _at(
-                "SF201",
+                Rule.UNEXPECTED_LINE,
                 stray,
                 f"expected a section heading after the blank line on line"
                 f" {blocks[0].lines[-1].line + 1}, found {quote(stray.value)}",
@@ -289,7 +294,9 @@ def _one_block(part: Part, blocks: Sequence[Token], hint: str) -> Sequence[Token
 
 def _empty(part: Part, what: str) -> None:
     assert part.heading is not None
-    part.problems.append(_at("SF206", part.heading, f"{quote(part.heading.value)} has no {what}"))
+    part.problems.append(
+        _at(Rule.EMPTY_SECTION, part.heading, f"{quote(part.heading.value)} has no {what}")
+    )
 
 
 class _Builder(Transformer[Any, Any]):
@@ -330,7 +337,7 @@ class _Builder(Transformer[Any, Any]):
                 counted = f" (and {more:,} more line{'s' if more > 1 else ''})" if more else ""
                 part.problems.append(
                     _at(
-                        "SF203",
+                        Rule.HEADER_TOO_LONG,
                         run[0],
                         f"unexpected line {quote(run[0].value)} in the header{counted}",
                         hint="a header holds at most a rank, a title, a headline and a tag line,"
@@ -354,7 +361,7 @@ class _Builder(Transformer[Any, Any]):
             if first is not None:
                 part.problems.append(
                     _at(
-                        "SF208",
+                        Rule.DUPLICATE_KEY,
                         key,
                         f"the key {quote(key.value)} is given twice (first on line {first.line})",
                     )
@@ -377,7 +384,7 @@ class _Builder(Transformer[Any, Any]):
             key = lines[-1]
             part.problems.append(
                 _at(
-                    "SF207",
+                    Rule.MISSING_VALUE,
                     key,
                     f"{quote(key.value)} has no value line",
                     hint="Story Stats holds pairs of lines: a key, then its value",
@@ -406,7 +413,7 @@ class _Builder(Transformer[Any, Any]):
                 if not in_error:  # one error for a run of lines, however long
                     part.problems.append(
                         _at(
-                            "SF201",
+                            Rule.UNEXPECTED_LINE,
                             bullet,
                             f"expected a bullet line ('  \u2022 text') or a section heading,"
                             f" found {quote(bullet.value)}",
@@ -436,7 +443,7 @@ class _Builder(Transformer[Any, Any]):
         if not line.value.endswith(" /"):
             part.problems.append(
                 _at(
-                    "SF213",
+                    Rule.NOT_A_TAG_LINE,
                     line,
                     f"expected a tag line ending with ' /', got {quote(line.value)}",
                     hint="write the keywords as 'First / Second / Third /'",
@@ -450,7 +457,7 @@ class _Builder(Transformer[Any, Any]):
         for extra in lines[1:]:
             part.problems.append(
                 _at(
-                    "SF212",
+                    Rule.EXTRA_KEYWORD_LINE,
                     extra,
                     f"Top Keywords holds one tag line; unexpected line {quote(extra.value)}",
                 )
@@ -469,7 +476,7 @@ class _Builder(Transformer[Any, Any]):
             for extra in question[1:2]:  # one error for the block, however long
                 part.problems.append(
                     _at(
-                        "SF211",
+                        Rule.LONG_QUESTION,
                         extra,
                         f"a question is one line; unexpected line {quote(extra.value)}",
                         hint="put a blank line between a question and its answer",
@@ -480,7 +487,7 @@ class _Builder(Transformer[Any, Any]):
                     break  # most likely a question and its answer without the blank line
                 part.problems.append(
                     _at(
-                        "SF210",
+                        Rule.MISSING_ANSWER,
                         question[0],
                         f"the question {quote(question[0].value)} has no answer",
                     )
@@ -641,18 +648,18 @@ def _syntax_problem(error: UnexpectedToken, stream: TokenStream) -> Diagnostic:
     context = stream.heading_before(index)
     if context is not None and context.type == "FOOTER":
         return _at(
-            "SF215",
+            Rule.AFTER_FOOTER,
             token,
             f"nothing may follow {quote(FOOTER)} (line {context.line}), found {quote(token.value)}",
         )
     if context is None and index == 0:
         return _at(
-            "SF216",
+            Rule.BRIEF_WITHOUT_HEADING,
             token,
             f"a brief starts with a section heading, found {quote(token.value)}",
             hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
         )
-    return _at("SF201", token, f"unexpected line {quote(token.value)}")
+    return _at(Rule.UNEXPECTED_LINE, token, f"unexpected line {quote(token.value)}")
 
 
 def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
@@ -668,7 +675,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         count = len(lines) - (lines[-1] == "")
         plural = "s" if count > 1 else ""
         what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
-        problems.append(diagnostic("SF104", 1, 1, f"the file holds no story: {what}"))
+        problems.append(diagnostic(Rule.NO_STORY, 1, 1, f"the file holds no story: {what}"))
         return Parsed(kind, {}, {}, problems)
     stream = TokenStream(tokens)
 
@@ -696,7 +703,7 @@ def parse_lines(lines: list[str], kind: Kind | None) -> Parsed:
         first = tokens[0]
         problems.append(
             _at(
-                "SF202",
+                Rule.MISSING_TITLE,
                 first,
                 f"a card starts with its title, found the heading {quote(first.value)}",
             )
@@ -720,7 +727,7 @@ def _assemble(
             if first is not None:
                 problems.append(
                     _at(
-                        "SF205",
+                        Rule.DUPLICATE_SECTION,
                         heading,
                         f"{quote(heading.value)} is given twice (first on line {first.line})",
                     )
@@ -730,7 +737,7 @@ def _assemble(
             if later:
                 problems.append(
                     _at(
-                        "SF204",
+                        Rule.SECTION_ORDER,
                         heading,
                         f"{quote(heading.value)} must come before {quote(later[0].value)}"
                         f" (line {later[0].line})",
@@ -754,9 +761,9 @@ def _assemble(
 # ---- validation ---------------------------------------------------------------
 
 _TYPE_CODES = {
-    "greater_than_equal": "SF304",
-    "less_than_equal": "SF304",
-    "finite_number": "SF304",
+    "greater_than_equal": Rule.OUT_OF_RANGE,
+    "less_than_equal": Rule.OUT_OF_RANGE,
+    "finite_number": Rule.OUT_OF_RANGE,
 }
 
 
@@ -796,7 +803,7 @@ def _json_kind(value: object) -> str:
 
 
 _MODEL_HINTS = {
-    "SF209": "Story Stats keys are matched exactly, capital letters included",
+    Rule.KEY_CASE: "Story Stats keys are matched exactly, capital letters included",
 }
 
 
@@ -836,8 +843,8 @@ def label(path: Sequence[str | int]) -> str:
 
 
 def explain(
-    error: ErrorDetails, name: Callable[[Sequence[str | int]], str], fallback: str
-) -> tuple[str, str]:
+    error: ErrorDetails, name: Callable[[Sequence[str | int]], str], fallback: Rule
+) -> tuple[Rule, str]:
     """The code and sentence for one pydantic error, naming its field with ``name``.
 
     Errors raised by the models' own checks carry their code; pydantic's own
@@ -847,9 +854,11 @@ def explain(
     loc = error["loc"]
     subject = name(loc)
     if kind.startswith("SF"):
-        return kind, f"{subject} {error['msg']}"
+        return Rule(kind), f"{subject} {error['msg']}"
     if kind == "missing":
-        return ("SF202" if tuple(loc) == ("title",) else fallback), f"{subject} is missing"
+        return (
+            Rule.MISSING_TITLE if tuple(loc) == ("title",) else fallback
+        ), f"{subject} is missing"
     if kind == "union_tag_invalid":
         return fallback, "'kind' must be 'card' or 'brief'"
     if kind == "union_tag_not_found":
@@ -857,7 +866,7 @@ def explain(
     if kind == "extra_forbidden":
         return fallback, f"{subject} is not a field of a story"
     if kind == "too_short":
-        return "SF206", f"{subject} must not be empty"
+        return Rule.EMPTY_SECTION, f"{subject} must not be empty"
     if kind in _TYPE_WORDS:
         got = _json_kind(error.get("input"))
         return fallback, f"{subject} must be {_TYPE_WORDS[kind]}, got {got}"
@@ -877,7 +886,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     """Validate parsed fields into a model, reporting model errors where they stand."""
     problems = list(parsed.problems)
     model_type = StoryCard if parsed.kind == "card" else StoryBrief
-    if any(p.code == "SF104" for p in problems):
+    if any(p.code == Rule.NO_STORY for p in problems):
         return None, problems
     try:
         story = model_type.model_validate(parsed.fields)
@@ -893,8 +902,8 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
                 continue  # a whole-story check that earlier problems explain
             if line in reported:
                 continue  # the line's problem is reported already
-            code, message = explain(error, label, "SF305")
-            if code == "SF206" and problems:
+            code, message = explain(error, label, Rule.INVALID_TEXT)
+            if code == Rule.EMPTY_SECTION and problems:
                 continue  # emptiness caused by a line reported already
             hint = _MODEL_HINTS.get(code)
             problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))

@@ -228,8 +228,7 @@ def json_problems(
             continue
         loc = tuple(error["loc"])
         story_loc = loc[tag_at:] if loc[:tag_at] == ("story",) * tag_at else loc
-        code, message = explain({**error, "loc": story_loc}, _json_path, Rule.INVALID_JSON_VALUE)
-        rule = Rule(code)
+        rule, message = explain({**error, "loc": story_loc}, _json_path, Rule.INVALID_JSON_VALUE)
         if rule is Rule.EMPTY_SECTION and any(
             other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors
         ):
