@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 import storyfmt
-from storyfmt import StoryFormatError
-from storyfmt._diagnostics import CODES
+from storyfmt import StoryCard, StoryFormatError
 
 CARD = "20\nTitle\n\nStory Stats\n\nStatus\nActive\nVirality\n{virality}\nArticles\n{articles}\n"
 
@@ -91,13 +90,6 @@ def test_warnings_do_not_stop_loading() -> None:
     ]
     assert all(d.severity == "warning" for d in storyfmt.validate(text))
     storyfmt.loads(text)
-
-
-def test_every_code_is_catalogued_once_with_a_severity() -> None:
-    assert len(CODES) == len({entry.name for entry in CODES.values()})
-    for code, entry in CODES.items():
-        assert entry.code == code
-        assert entry.severity in ("error", "warning")
 
 
 @pytest.mark.parametrize(
@@ -244,11 +236,14 @@ def test_json_problems_are_said_in_plain_words(text: str, messages: list[str]) -
 
 
 def test_bytes_like_input_reads_and_other_types_are_refused() -> None:
-    assert storyfmt.loads(bytearray(b"T\n")).title == "T"
-    assert storyfmt.validate(memoryview(b"T\n")) == []
+    # The signatures say str | bytes, yet bytearray and memoryview are read as bytes.
+    card = storyfmt.loads(bytearray(b"T\n"))  # type: ignore[arg-type]
+    assert isinstance(card, StoryCard)
+    assert card.title == "T"
+    assert storyfmt.validate(memoryview(b"T\n")) == []  # type: ignore[arg-type]
     for wrong in (None, 12, ["T"]):
         with pytest.raises(TypeError, match="a story is read from str or bytes"):
-            storyfmt.loads(wrong)  # type: ignore[arg-type]
+            storyfmt.loads(wrong)  # type: ignore[arg-type]  # neither text nor bytes
 
 
 def test_a_lone_surrogate_is_not_called_a_control_character() -> None:

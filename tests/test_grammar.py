@@ -62,7 +62,9 @@ def test_plain_lark_reads_the_whole_corpus_with_the_grammar_file() -> None:
 
 def test_the_kind_start_rules_read_each_kind() -> None:
     parser = Lark.open(str(GRAMMAR), parser="lalr", start=list(START_RULES))
-    card, brief = (ROOT / "examples" / f"{kind}-japan-korea-summit.story" for kind in ("card", "brief"))
+    card, brief = (
+        ROOT / "examples" / f"{kind}-japan-korea-summit.story" for kind in ("card", "brief")
+    )
     assert parser.parse(card.read_text("utf-8"), start="card").data == "card"
     assert parser.parse(brief.read_text("utf-8"), start="brief").data == "brief"
     assert parser.parse(card.read_text("utf-8"), start="story").data == "card"

@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT
 
 import storyfmt
-from storyfmt import Diagnostic, StoryFormatError
+from storyfmt import Diagnostic, StoryCard, StoryFormatError
+from storyfmt._rules import Form
 
 COMMAND = Path(sys.executable).parent / ("storyfmt.exe" if os.name == "nt" else "storyfmt")
 SEED_CARD = ROOT / "examples" / "card-japan-korea-summit.story"
@@ -127,18 +128,21 @@ def test_yaml_values_json_cannot_hold_are_located(value: str, found: tuple[objec
 def test_a_virality_a_float_cannot_keep_is_refused_in_every_form(number: str) -> None:
     story = f'{{"kind": "card", "title": "T", "stats": {{"virality": {number}}}}}'
     record = f'{{"path": "a.story", "story": {story}}}'
-    forms = {
+    forms: dict[Form, tuple[str, int]] = {
         "json": (story, 1),
         "yaml": (f"kind: card\ntitle: T\nstats:\n  virality: {number}\n", 4),
         "jsonl": (f"\n{record}\n", 2),
     }
     for form, (text, line) in forms.items():
         column = text.split("\n")[line - 1].index(number) + 1
-        found = storyfmt.validate(text, form=form)  # type: ignore[arg-type]
+        found = storyfmt.validate(text, form=form)
         assert [(d.line, d.column, d.code) for d in found] == [(line, column, "SF304")], form
         assert found[0].message.startswith(f"'stats.virality' {number} has more digits")
     exact = story.replace(number, "123456789.123456")
-    assert storyfmt.from_json(exact).stats.virality == 123456789.123456  # type: ignore[union-attr]
+    card = storyfmt.from_json(exact)
+    assert isinstance(card, StoryCard)
+    assert card.stats is not None
+    assert card.stats.virality == 123456789.123456
 
 
 def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built() -> None:
@@ -155,7 +159,9 @@ def test_yaml_anchors_and_aliases_are_refused_before_anything_is_built() -> None
     ]
     assert where(storyfmt.validate("kind: card\ntitle: *t\n", form="yaml")) == [("SF401", 2, 8)]
     # '&' and '*' in text are no anchors or aliases.
-    assert storyfmt.from_yaml("kind: card\ntitle: Tom & '*Jerry'\n").title == "Tom & '*Jerry'"
+    card = storyfmt.from_yaml("kind: card\ntitle: Tom & '*Jerry'\n")
+    assert isinstance(card, StoryCard)
+    assert card.title == "Tom & '*Jerry'"
 
 
 def test_json_lines_report_each_record_at_its_line() -> None:
@@ -192,7 +198,7 @@ def test_the_form_follows_the_extension() -> None:
     ]
     assert storyfmt._rules.form_of("x.txt") == storyfmt._rules.form_of("json") == "text"
     with pytest.raises(ValueError, match="form must be"):
-        storyfmt.validate("T\n", form="xml")  # type: ignore[arg-type]
+        storyfmt.validate("T\n", form="xml")  # type: ignore[arg-type]  # no such form
 
 
 def test_check_reads_json_files_as_json(tmp_path: Path) -> None:

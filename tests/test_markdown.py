@@ -9,7 +9,7 @@ from hypothesis import given
 from markdown_it import MarkdownIt
 
 import storyfmt
-from storyfmt import StoryBrief, StoryCard
+from storyfmt import Breakdown, FrozenDict, QuestionAnswer, Stats, StoryBrief, StoryCard
 from storyfmt.testing import stories
 
 _BLOCKS = ("h1", "h2", "h3", "p", "li", "th", "td", "em", "strong")
@@ -138,10 +138,10 @@ def test_markdown_block_and_inline_syntax_in_text_shows_as_written(text: str) ->
         title=text if text.strip("0123456789") else "T",
         headline=text,
         tags=(text,),
-        breakdown={"points": (text, "after")},
+        breakdown=Breakdown(points=(text, "after")),
         keywords=(text,),
-        further_learning=[{"question": text, "answer": f"{text}\n{text}"}],
-        stats={"status": text, "other": {"Key": text}},
+        further_learning=(QuestionAnswer(question=text, answer=f"{text}\n{text}"),),
+        stats=Stats(status=text, other=FrozenDict({"Key": text})),
     )
     assert_shows_as_written(card)
     assert_shows_as_written(StoryBrief(whats_happening=f"{text}\n{text}\n\n{text}"))
@@ -150,8 +150,8 @@ def test_markdown_block_and_inline_syntax_in_text_shows_as_written(text: str) ->
 def test_each_point_is_one_list_item_and_each_question_one_heading() -> None:
     card = StoryCard(
         title="T",
-        breakdown={"points": ("# Big", "1. one", "---", "Tom &amp; Jerry")},
-        further_learning=[{"question": "1. Why?", "answer": "---"}] * 2,
+        breakdown=Breakdown(points=("# Big", "1. one", "---", "Tom &amp; Jerry")),
+        further_learning=(QuestionAnswer(question="1. Why?", answer="---"),) * 2,
     )
     blocks = rendered(card)
     assert [text for tag, text in blocks.found if tag == "li"] == [

@@ -55,7 +55,7 @@ def test_tags_reject_separators_and_whitespace(tag: str) -> None:
 
 
 def test_tags_accept_bare_slashes_and_commas() -> None:
-    card = StoryCard(title="T", tags=["Dokdo/Takeshima", "Nara, Japan", "/", "/ x"])
+    card = StoryCard(title="T", tags=("Dokdo/Takeshima", "Nara, Japan", "/", "/ x"))
     assert card.tags[0] == "Dokdo/Takeshima"
 
 

@@ -111,7 +111,9 @@ def test_valid_unvalidated_copies_are_written_as_validated(card: StoryCard) -> N
         assert storyfmt.loads(text) == validated
         assert storyfmt.from_json(storyfmt.to_json(story)) == validated
         assert storyfmt.from_yaml(storyfmt.to_yaml(story)) == validated
-    assert storyfmt.loads(storyfmt.dumps(copies[1])).tags == ("Nara", "Seoul")
+    tagged = storyfmt.loads(storyfmt.dumps(copies[1]))
+    assert isinstance(tagged, StoryCard)
+    assert tagged.tags == ("Nara", "Seoul")
 
 
 def test_a_validated_story_refuses_an_unvalidated_part() -> None:

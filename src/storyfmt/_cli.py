@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from storyfmt import __version__
+from storyfmt._codes import Rule
 from storyfmt._config import (
     LINE_ENDINGS,
     SKIPPED_FOLDERS,
@@ -34,7 +35,6 @@ from storyfmt._config import (
 )
 from storyfmt._diagnostics import StoryFormatError, render
 from storyfmt._files import NotRewritten, Snapshot, links_outside, write_file
-from storyfmt._source import decode, split_lines
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._parser import loads
 from storyfmt._render import to_html, to_markdown
@@ -56,6 +56,7 @@ from storyfmt._serialize import (
     to_json,
     to_yaml,
 )
+from storyfmt._source import decode, split_lines
 from storyfmt._writer import dumps
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2
@@ -332,11 +333,11 @@ def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
 
 
 def _apply_config(report: FileReport, config: Config) -> FileReport:
-    kept = [
-        replace(item, severity=config.severity_of(item.code))
-        for item in report.diagnostics
-        if config.wants(item.code)
-    ]
+    kept = []
+    for item in report.diagnostics:
+        rule = Rule(item.code)
+        if config.wants(rule):
+            kept.append(replace(item, severity=config.severity_of(rule)))
     return replace(report, diagnostics=kept)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from storyfmt._diagnostics import CODES, Severity
+from storyfmt._codes import Rule, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,16 +72,17 @@ class Config:
         given = {name: value for name, value in options.items() if value is not None}
         return replace(self, **given)
 
-    def wants(self, code: str) -> bool:
-        """Tell whether a warning code is reported (errors always are)."""
-        if CODES[code].severity == "error":
+    def wants(self, rule: Rule) -> bool:
+        """Tell whether a warning is reported (errors always are)."""
+        if rule.severity == "error":
             return True
+        code = rule.value
         selected = not self.select or any(code.startswith(s) for s in self.select)
         return selected and not any(code.startswith(i) for i in self.ignore)
 
-    def severity_of(self, code: str) -> Severity:
-        """The severity a code is reported with: the catalogue's, unless configured."""
-        return self.severity.get(code, CODES[code].severity)
+    def severity_of(self, rule: Rule) -> Severity:
+        """The severity a rule is reported with: the catalogue's, unless configured."""
+        return self.severity.get(rule.value, rule.severity)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -99,10 +100,10 @@ def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[s
     checked = []
     for code in codes:
         upper = code.strip().upper()
-        matching = [known for known in CODES if known.startswith(upper)] if upper else []
+        matching = [rule for rule in Rule if rule.value.startswith(upper)] if upper else []
         if not matching:
             raise ValueError(f"{where}: unknown rule code {code!r}")
-        errors = [known for known in matching if CODES[known].severity == "error"]
+        errors = [rule.value for rule in matching if rule.severity == "error"]
         if warnings_only and errors:
             raise ValueError(
                 f"{where}: {code!r} covers error {errors[0]}; errors cannot be"
@@ -159,7 +160,7 @@ def _severities(value: object) -> dict[str, Severity]:
     severities: dict[str, Severity] = {}
     for code, level in value.items():
         known = code.upper()
-        if known not in CODES:
+        if known not in {rule.value for rule in Rule}:
             raise ValueError(f"'severity' needs whole rule codes such as SF505, not {code!r}")
         check_codes([known], "'severity'", warnings_only=True)
         if level not in ("error", "warning"):

@@ -1,88 +1,14 @@
-"""Diagnostics: the catalogue of problem codes, the ``Diagnostic`` record, the
-library's error type, and a compiler-style renderer."""
+"""Diagnostics: the ``Diagnostic`` record, the library's error type, and a
+compiler-style renderer. The codes they carry are the ``Rule`` members."""
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
 
+from storyfmt._codes import Rule, Severity
 from storyfmt._vocabulary import FORBIDDEN
-
-Severity = Literal["error", "warning"]
-
-
-class Code(NamedTuple):
-    """One entry of the catalogue of problems storyfmt reports."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-
-
-def _catalogue(*codes: Code) -> dict[str, Code]:
-    return {entry.code: entry for entry in codes}
-
-
-CODES: dict[str, Code] = _catalogue(
-    Code(
-        "SF100",
-        "too-many-errors",
-        "error",
-        "more errors than are worth listing; the rest are counted",
-    ),
-    # Encoding and characters
-    Code("SF101", "invalid-utf8", "error", "the file is not valid UTF-8"),
-    Code("SF102", "forbidden-character", "error", "a control character or lone surrogate"),
-    Code("SF103", "misplaced-bom", "error", "a byte-order mark after the start of the file"),
-    Code("SF104", "no-story", "error", "the file is empty or holds only blank lines"),
-    Code(
-        "SF105", "line-too-long", "error", "a line longer than any story text (100,000 characters)"
-    ),
-    # Structure
-    Code("SF201", "unexpected-line", "error", "a line where the format allows none"),
-    Code("SF202", "missing-title", "error", "a card without a title"),
-    Code("SF203", "header-too-long", "error", "more header lines than rank, title, headline, tags"),
-    Code("SF204", "section-order", "error", "a section before one it must follow"),
-    Code("SF205", "duplicate-section", "error", "a section given twice"),
-    Code("SF206", "empty-section", "error", "a section heading with no content"),
-    Code("SF207", "missing-value", "error", "a Story Stats key without a value line"),
-    Code("SF208", "duplicate-key", "error", "a Story Stats key given twice"),
-    Code("SF209", "key-case", "error", "a Story Stats key that differs from a known key in case"),
-    Code("SF210", "missing-answer", "error", "a Further Learning question without an answer"),
-    Code("SF211", "long-question", "error", "a Further Learning question longer than one line"),
-    Code("SF212", "extra-keyword-line", "error", "more than one line under Top Keywords"),
-    Code("SF213", "not-a-tag-line", "error", "a keyword line that does not end with ' /'"),
-    Code("SF214", "empty-tag", "error", "an empty item in a tag line"),
-    Code("SF215", "after-footer", "error", "text after 'You're all caught up'"),
-    Code("SF216", "brief-without-heading", "error", "a brief that does not start with a heading"),
-    # Values
-    Code("SF301", "invalid-number", "error", "Virality that is not a decimal number"),
-    Code("SF302", "invalid-integer", "error", "Articles that is not a whole number"),
-    Code("SF303", "invalid-duration", "error", "a Duration that is not '<number> <unit>'"),
-    Code("SF304", "out-of-range", "error", "a negative number, or one too large to keep exactly"),
-    Code("SF305", "invalid-text", "error", "text the format cannot hold in that place"),
-    # JSON and YAML
-    Code("SF401", "invalid-json", "error", "a JSON document that does not parse"),
-    Code("SF402", "invalid-json-value", "error", "a wrong JSON value or an unknown key"),
-    # Warnings
-    Code(
-        "SF500",
-        "too-many-warnings",
-        "warning",
-        "more warnings than are worth listing; the rest are counted",
-    ),
-    Code("SF501", "unknown-status", "warning", "a Status outside the known vocabulary"),
-    Code("SF502", "unknown-leaning", "warning", "a Political leaning outside the known vocabulary"),
-    Code("SF503", "question-mark", "warning", "a question that does not end with '?'"),
-    Code("SF504", "breakdown-count", "warning", "a Breakdown count smaller than its points"),
-    Code("SF505", "keywords-differ", "warning", "Top Keywords that differ from the header tags"),
-    Code("SF506", "duplicate-tag", "warning", "the same item twice in one tag line"),
-    Code("SF507", "duplicate-point", "warning", "the same Breakdown point twice"),
-    Code("SF508", "duplicate-question", "warning", "the same Further Learning question twice"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +48,7 @@ class Diagnostic:
 
 
 def diagnostic(
-    code: str,
+    code: Rule,
     line: int,
     column: int,
     message: str,
@@ -130,12 +56,15 @@ def diagnostic(
     end_column: int | None = None,
     hint: str | None = None,
 ) -> Diagnostic:
-    """Make a diagnostic with the severity the catalogue gives its code."""
+    """Make a diagnostic with the severity the catalogue gives its rule.
+
+    The diagnostic holds the rule's code as a plain ``str``.
+    """
     return Diagnostic(
         line=line,
         column=column,
-        code=code,
-        severity=CODES[code].severity,
+        code=code.value,
+        severity=code.severity,
         message=message,
         end_line=None if end_column is None else line,
         end_column=end_column,
@@ -149,9 +78,9 @@ MAX_ERRORS = 10
 MAX_WARNINGS = 10
 """How many warnings are listed for one story before the rest are only counted."""
 
-_SUMMARIES: dict[Severity, tuple[str, int]] = {
-    "error": ("SF100", MAX_ERRORS),
-    "warning": ("SF500", MAX_WARNINGS),
+_SUMMARIES: dict[Severity, tuple[Rule, int]] = {
+    "error": (Rule.TOO_MANY_ERRORS, MAX_ERRORS),
+    "warning": (Rule.TOO_MANY_WARNINGS, MAX_WARNINGS),
 }
 
 
@@ -165,7 +94,7 @@ def cap(found: Iterable[Diagnostic], severity: Severity = "error") -> list[Diagn
     kept are held, so that a story with a million warnings costs no more memory
     than one with ten.
     """
-    code, limit = _SUMMARIES[severity]
+    rule, limit = _SUMMARIES[severity]
     # A heap of the first limit + 1 in (line, column, arrival) order, keys
     # negated so that the root is the last of them, the one to drop.
     kept: list[tuple[int, int, int, Diagnostic]] = []
@@ -185,7 +114,7 @@ def cap(found: Iterable[Diagnostic], severity: Severity = "error") -> list[Diagn
     return [
         *ordered[:limit],
         diagnostic(
-            code,
+            rule,
             first.line,
             first.column,
             f"{more:,} more {severity}{plural} not shown; {advice}",
@@ -239,7 +168,7 @@ def render(
     lines are given, the offending line follows with a caret under the column,
     then the hint, if any. ``color`` adds ANSI colours for a terminal.
 
-    >>> print(render(Diagnostic(2, 1, "SF301", "error", "Virality must be a number"),
+    >>> print(render(Diagnostic(2, 1, Rule.INVALID_NUMBER, "error", "Virality must be a number"),
     ...              ["Virality", "high"], "card.txt"))
     card.txt:2:1: error[SF301] Virality must be a number
      2 | high

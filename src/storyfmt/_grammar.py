@@ -83,7 +83,9 @@ def _accelerator() -> dict[str, Any] | None:
 
 
 @lru_cache(maxsize=4)
-def get_parser(transformer: Transformer[Any, Any] | None = None, *, fast: bool = False) -> Lark | None:
+def get_parser(
+    transformer: Transformer[Any, Any] | None = None, *, fast: bool = False
+) -> Lark | None:
     """The LALR parser of the story grammar, built once per process.
 
     With ``fast``, the parser runs on lark-cython; None when that is not installed.
@@ -129,7 +131,9 @@ class Fault:
         self.text = text
         parser = error.interactive_parser
         self.parser = parser
-        self.lexer = parser.lexer_thread.state
+        state = parser.lexer_thread.state
+        assert state is not None
+        self.lexer = state
         if isinstance(error, UnexpectedToken):
             token = error.token
             self.at_end = token.type == "$END"
@@ -165,7 +169,9 @@ class Fault:
 
     def accepts(self, type_: str) -> bool:
         """Whether the parser, as it stands, takes a token of ``type_``."""
-        return type_ in self.parser.parser_state.parse_conf.states[self.parser.parser_state.position]
+        return (
+            type_ in self.parser.parser_state.parse_conf.states[self.parser.parser_state.position]
+        )
 
     def move_to(self, pos: int) -> None:
         """Make the lexer go on from ``pos`` (forwards or backwards)."""

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._transform import Parsed
@@ -15,9 +16,9 @@ from storyfmt._values import Span
 from storyfmt._vocabulary import BRIEF_SECTIONS, STATS_FIELDS
 
 _TYPE_CODES = {
-    "greater_than_equal": "SF304",
-    "less_than_equal": "SF304",
-    "finite_number": "SF304",
+    "greater_than_equal": Rule.OUT_OF_RANGE,
+    "less_than_equal": Rule.OUT_OF_RANGE,
+    "finite_number": Rule.OUT_OF_RANGE,
 }
 
 
@@ -57,7 +58,7 @@ def _json_kind(value: object) -> str:
 
 
 _MODEL_HINTS = {
-    "SF209": "Story Stats keys are matched exactly, capital letters included",
+    Rule.KEY_CASE: "Story Stats keys are matched exactly, capital letters included",
 }
 
 
@@ -97,8 +98,8 @@ def label(path: Sequence[str | int]) -> str:
 
 
 def explain(
-    error: ErrorDetails, name: Callable[[Sequence[str | int]], str], fallback: str
-) -> tuple[str, str]:
+    error: ErrorDetails, name: Callable[[Sequence[str | int]], str], fallback: Rule
+) -> tuple[Rule, str]:
     """The code and sentence for one pydantic error, naming its field with ``name``.
 
     Errors raised by the models' own checks carry their code; pydantic's own
@@ -108,9 +109,11 @@ def explain(
     loc = error["loc"]
     subject = name(loc)
     if kind.startswith("SF"):
-        return kind, f"{subject} {error['msg']}"
+        return Rule(kind), f"{subject} {error['msg']}"
     if kind == "missing":
-        return ("SF202" if tuple(loc) == ("title",) else fallback), f"{subject} is missing"
+        return (
+            Rule.MISSING_TITLE if tuple(loc) == ("title",) else fallback
+        ), f"{subject} is missing"
     if kind == "union_tag_invalid":
         return fallback, "'kind' must be 'card' or 'brief'"
     if kind == "union_tag_not_found":
@@ -118,7 +121,7 @@ def explain(
     if kind == "extra_forbidden":
         return fallback, f"{subject} is not a field of a story"
     if kind == "too_short":
-        return "SF206", f"{subject} must not be empty"
+        return Rule.EMPTY_SECTION, f"{subject} must not be empty"
     if kind in _TYPE_WORDS:
         got = _json_kind(error.get("input"))
         return fallback, f"{subject} must be {_TYPE_WORDS[kind]}, got {got}"
@@ -138,7 +141,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     """Validate parsed fields into a model, reporting model errors where they stand."""
     problems = list(parsed.problems)
     model_type = StoryCard if parsed.kind == "card" else StoryBrief
-    if any(p.code == "SF104" for p in problems):
+    if any(p.code == Rule.NO_STORY for p in problems):
         return None, problems
     try:
         story = model_type.model_validate(parsed.fields)
@@ -154,8 +157,8 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
                 continue  # a whole-story check that earlier problems explain
             if line in reported:
                 continue  # the line's problem is reported already
-            code, message = explain(error, label, "SF305")
-            if code == "SF206" and problems:
+            code, message = explain(error, label, Rule.INVALID_TEXT)
+            if code == Rule.EMPTY_SECTION and problems:
                 continue  # emptiness caused by a line reported already
             hint = _MODEL_HINTS.get(code)
             problems.append(diagnostic(code, line, column, message, end_column=end, hint=hint))
@@ -163,5 +166,3 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     if problems:
         return None, cap(problems)
     return story, problems
-
-

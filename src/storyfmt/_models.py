@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from storyfmt._codes import Rule
 from storyfmt._vocabulary import (
     BRIEF_HEADINGS,
     CARD_HEADINGS,
@@ -57,58 +58,64 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _fail(code: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(code, message)
+def _fail(rule: Rule, message: str) -> PydanticCustomError:
+    # The plain code is the error's type, which the parser reads back as the code.
+    return PydanticCustomError(rule.value, message)
 
 
 def _check_line(value: str) -> str:
     """One line of text: not empty, no line break, no surrounding whitespace."""
     if not value:
-        raise _fail("SF305", "must not be empty")
+        raise _fail(Rule.INVALID_TEXT, "must not be empty")
     # isprintable() is false for every forbidden character (and for tab): a
     # quick way past the search for the usual line.
     bad = None if value.isprintable() else _FORBIDDEN.search(value)
     if bad is not None:
         char = bad.group()
         if char in "\n\r":
-            raise _fail("SF305", "must be a single line (it contains a line break)")
-        raise _fail("SF102", f"contains the character U+{ord(char):04X}, which is not allowed")
+            raise _fail(Rule.INVALID_TEXT, "must be a single line (it contains a line break)")
+        raise _fail(
+            Rule.FORBIDDEN_CHARACTER,
+            f"contains the character U+{ord(char):04X}, which is not allowed",
+        )
     if value[0] in " \t" or value[-1] in " \t":
-        raise _fail("SF305", "must not start or end with whitespace")
+        raise _fail(Rule.INVALID_TEXT, "must not start or end with whitespace")
     if len(value) > MAX_LINE:
-        raise _fail("SF105", f"must be at most {MAX_LINE:,} characters long")
+        raise _fail(Rule.LINE_TOO_LONG, f"must be at most {MAX_LINE:,} characters long")
     return value
 
 
 def _check_card_line(value: str) -> str:
     _check_line(value)
     if is_card_heading(value):
-        raise _fail("SF305", f"must not be the section heading '{value}'")
+        raise _fail(Rule.INVALID_TEXT, f"must not be the section heading '{value}'")
     return value
 
 
 def _check_title(value: str) -> str:
     _check_card_line(value)
     if _DIGITS.fullmatch(value):
-        raise _fail("SF305", "must not be made only of digits (such a line reads as the rank)")
+        raise _fail(
+            Rule.INVALID_TEXT, "must not be made only of digits (such a line reads as the rank)"
+        )
     if value in BRIEF_HEADINGS:
-        raise _fail("SF305", f"must not be the brief heading '{value}'")
+        raise _fail(Rule.INVALID_TEXT, f"must not be the brief heading '{value}'")
     return value
 
 
 def _check_headline(value: str) -> str:
     _check_card_line(value)
     if value.endswith(" /"):
-        raise _fail("SF305", "must not end with ' /' (such a line reads as the tag line)")
+        raise _fail(Rule.INVALID_TEXT, "must not end with ' /' (such a line reads as the tag line)")
     return value
 
 
 def _check_tag(value: str) -> str:
     _check_line(value)
     if " / " in value:
-        raise _fail("SF305", "must not contain ' / ' (it separates tags)")
+        raise _fail(Rule.INVALID_TEXT, "must not contain ' / ' (it separates tags)")
     if value.endswith(" /"):
-        raise _fail("SF305", "must not end with ' /' (it ends the tag line)")
+        raise _fail(Rule.INVALID_TEXT, "must not end with ' /' (it ends the tag line)")
     return value
 
 
@@ -116,28 +123,28 @@ def _check_point(value: str) -> str:
     _check_line(value)
     if len(value) > MAX_LINE - 2:
         # A point is written after a two-character bullet: "• text".
-        raise _fail("SF105", f"must be at most {MAX_LINE - 2:,} characters long")
+        raise _fail(Rule.LINE_TOO_LONG, f"must be at most {MAX_LINE - 2:,} characters long")
     return value
 
 
 def _check_tag_line(tags: tuple[str, ...]) -> tuple[str, ...]:
     # The tag line is "A / B /": the items, three characters between two, two after.
     if sum(len(tag) + 3 for tag in tags) - 1 > MAX_LINE:
-        raise _fail("SF105", f"must fit on a line of at most {MAX_LINE:,} characters")
+        raise _fail(Rule.LINE_TOO_LONG, f"must fit on a line of at most {MAX_LINE:,} characters")
     return tags
 
 
 def _check_lines(value: str, *, paragraphs: bool, reserved: frozenset[str]) -> str:
     if not value:
-        raise _fail("SF305", "must not be empty")
+        raise _fail(Rule.INVALID_TEXT, "must not be empty")
     lines = value.split("\n")
     for number, line in enumerate(lines, 1):
         if not line:
             if not paragraphs:
-                raise _fail("SF305", "must not contain a blank line")
+                raise _fail(Rule.INVALID_TEXT, "must not contain a blank line")
             if number == 1 or number == len(lines) or not lines[number - 2]:
                 raise _fail(
-                    "SF305",
+                    Rule.INVALID_TEXT,
                     "paragraphs must be separated by exactly one blank line,"
                     " with none at the start or end",
                 )
@@ -145,9 +152,11 @@ def _check_lines(value: str, *, paragraphs: bool, reserved: frozenset[str]) -> s
         try:
             _check_line(line)
         except PydanticCustomError as error:
-            raise _fail(error.type, f"line {number} {error.message()}") from None
+            raise _fail(Rule(error.type), f"line {number} {error.message()}") from None
         if line in reserved or (not paragraphs and is_card_heading(line)):
-            raise _fail("SF305", f"line {number} must not be the section heading '{line}'")
+            raise _fail(
+                Rule.INVALID_TEXT, f"line {number} must not be the section heading '{line}'"
+            )
     return value
 
 
@@ -164,8 +173,11 @@ def _check_other_key(value: str) -> str:
     known = STATS_KEYS_FOLDED.get(value.casefold())
     if known is not None:
         if known == value:
-            raise _fail("SF305", f"is a known key, which has its own field '{STATS_FIELDS[value]}'")
-        raise _fail("SF209", f"differs from the known key '{known}' only in case")
+            raise _fail(
+                Rule.INVALID_TEXT,
+                f"is a known key, which has its own field '{STATS_FIELDS[value]}'",
+            )
+        raise _fail(Rule.KEY_CASE, f"differs from the known key '{known}' only in case")
     return value
 
 
@@ -507,7 +519,7 @@ class Stats(_Model):
     @model_validator(mode="after")
     def _not_empty(self) -> Stats:
         if not self.other and all(getattr(self, name) is None for name in STATS_FIELDS.values()):
-            raise _fail("SF206", "must hold at least one value")
+            raise _fail(Rule.EMPTY_SECTION, "must hold at least one value")
         return self
 
 
@@ -631,7 +643,7 @@ class StoryBrief(_Model):
     @model_validator(mode="after")
     def _not_empty(self) -> StoryBrief:
         if all(getattr(self, name) is None for name in self.SECTIONS):
-            raise _fail("SF206", "must hold at least one section")
+            raise _fail(Rule.EMPTY_SECTION, "must hold at least one section")
         _VALIDATED[id(self)] = self
         return self
 

@@ -13,7 +13,8 @@ from typing import Any, BinaryIO
 
 from lark.exceptions import UnexpectedInput
 
-from storyfmt._diagnostics import StoryFormatError, diagnostic
+from storyfmt._codes import Rule
+from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
 from storyfmt._grammar import get_parser, parse_with_recovery
 from storyfmt._locate import build
 from storyfmt._models import StoryBrief, StoryCard
@@ -33,7 +34,7 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         count = text.count("\n") + (not text.endswith("\n") and bool(text))
         plural = "s" if count > 1 else ""
         what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
-        problem = diagnostic("SF104", 1, 1, f"the file holds no story: {what}")
+        problem = diagnostic(Rule.NO_STORY, 1, 1, f"the file holds no story: {what}")
         return Parsed(kind, {}, {}, [problem], text)
     parts: Any = None
     fast = get_parser(BUILDER, fast=True)
@@ -42,7 +43,7 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
             parts = fast.parse(text, start=kind)
         except UnexpectedInput:
             pass  # the pure-Python parser mends errors and explains them
-    problems: list = []
+    problems: list[Diagnostic] = []
     if parts is None:
         parser = get_parser(BUILDER)
         assert parser is not None
@@ -72,6 +73,8 @@ def parse_text(
     parsed.problems[:0] = character_problems
     story, problems = build(parsed)
     return story, parsed._replace(problems=problems)
+
+
 def loads(text: str | bytes, *, kind: Kind | None = None) -> StoryCard | StoryBrief:
     """Read a story from its text.
 

@@ -10,7 +10,8 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from storyfmt import __version__
-from storyfmt._diagnostics import CODES, Diagnostic, render
+from storyfmt._codes import Rule
+from storyfmt._diagnostics import Diagnostic, render
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -112,7 +113,7 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
             if item.end_line is not None and item.end_column is not None:
                 properties["endLine"] = str(item.end_line)
                 properties["endColumn"] = str(item.end_column)
-            properties["title"] = f"{item.code} {CODES[item.code].name}"
+            properties["title"] = f"{item.code} {Rule(item.code).slug}"
             props = ",".join(
                 f"{key}={_escape_property(value)}" for key, value in properties.items()
             )
@@ -130,7 +131,7 @@ def as_json(report: FileReport, item: Diagnostic) -> dict[str, object]:
         "end_line": item.end_line,
         "end_column": item.end_column,
         "code": item.code,
-        "name": CODES[item.code].name,
+        "name": Rule(item.code).slug,
         "severity": item.severity,
         "message": item.message,
         "hint": item.hint,

@@ -7,13 +7,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
-from storyfmt._vocabulary import Kind
 from storyfmt._parser import parse_text
+from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Path_
 from storyfmt._values import Span
-from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
-from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
+from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS, Kind
 
 Form = Literal["text", "json", "yaml", "jsonl"]
 
@@ -34,13 +34,13 @@ Where = Callable[[Path_], Span | None]
 """Where the value at a path stands in the source, if known."""
 
 
-def _warn(code: str, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
+def _warn(rule: Rule, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
     line, column, end = span if span is not None else (1, 1, None)
-    return diagnostic(code, line, column, message, end_column=end, hint=hint)
+    return diagnostic(rule, line, column, message, end_column=end, hint=hint)
 
 
 def _repeats(
-    code: str, noun: str, items: Iterable[tuple[str, Path_]], where: Where
+    rule: Rule, noun: str, items: Iterable[tuple[str, Path_]], where: Where
 ) -> Iterator[Diagnostic]:
     """A warning at each item equal to an earlier one; ``items`` pairs each with its path."""
     first: dict[str, Span | None] = {}
@@ -57,7 +57,7 @@ def _repeats(
                 if earlier.line == span.line
                 else f" (first on line {earlier.line})"
             )
-        yield _warn(code, span, f"{noun} {quote(item)} is given twice{place}")
+        yield _warn(rule, span, f"{noun} {quote(item)} is given twice{place}")
 
 
 def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]:
@@ -66,15 +66,15 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
     ``where`` places a value by its path; warnings come in the order of the rules.
     """
     stats = fields.get("stats") or {}
-    for key, field, known, code in (
-        ("Status", "status", KNOWN_STATUS, "SF501"),
-        ("Political leaning", "political_leaning", KNOWN_LEANINGS, "SF502"),
+    for key, field, known, rule in (
+        ("Status", "status", KNOWN_STATUS, Rule.UNKNOWN_STATUS),
+        ("Political leaning", "political_leaning", KNOWN_LEANINGS, Rule.UNKNOWN_LEANING),
     ):
         value = stats.get(field)
         if value is not None and value not in known:
             yield (
                 _warn(
-                    code,
+                    rule,
                     where(("stats", field)),
                     f"{key} {quote(value)} is not one of the known values",
                     hint="known values: " + ", ".join(known),
@@ -84,13 +84,13 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
         if not item["question"].endswith("?"):
             yield (
                 _warn(
-                    "SF503",
+                    Rule.QUESTION_MARK,
                     where(("further_learning", number, "question")),
                     f"the question {quote(item['question'])} does not end with '?'",
                 )
             )
     yield from _repeats(
-        "SF508",
+        Rule.DUPLICATE_QUESTION,
         "the question",
         (
             (item["question"], ("further_learning", index, "question"))
@@ -101,7 +101,7 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
     breakdown = fields.get("breakdown") or {}
     points = breakdown.get("points") or ()
     yield from _repeats(
-        "SF507",
+        Rule.DUPLICATE_POINT,
         "the point",
         ((point, ("breakdown", "points", index)) for index, point in enumerate(points)),
         where,
@@ -109,13 +109,16 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
     for field, noun in (("tags", "the tag"), ("keywords", "the keyword")):
         items = fields.get(field) or ()
         yield from _repeats(
-            "SF506", noun, ((item, (field, index)) for index, item in enumerate(items)), where
+            Rule.DUPLICATE_TAG,
+            noun,
+            ((item, (field, index)) for index, item in enumerate(items)),
+            where,
         )
     count = breakdown.get("count")
     if count is not None and count < len(points):
         yield (
             _warn(
-                "SF504",
+                Rule.BREAKDOWN_COUNT,
                 where(("breakdown",)),
                 f"The Breakdown shows {count} but lists {len(points)} points",
             )
@@ -125,7 +128,9 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
         tag_span = where(("tags",))
         place = f" (line {tag_span.line})" if tag_span is not None else ""
         yield _warn(
-            "SF505", where(("keywords", 0)), f"Top Keywords differ from the header tags{place}"
+            Rule.KEYWORDS_DIFFER,
+            where(("keywords", 0)),
+            f"Top Keywords differ from the header tags{place}",
         )
 
 

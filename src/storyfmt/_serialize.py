@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
+from storyfmt._locate import explain
 from storyfmt._models import (
     Story,
     StoryBrief,
@@ -22,7 +24,6 @@ from storyfmt._models import (
     is_validated,
     story_adapter,
 )
-from storyfmt._locate import explain
 from storyfmt._transform import Path_
 from storyfmt._values import Span, too_precise
 from storyfmt._vocabulary import MAX_LINE
@@ -182,7 +183,7 @@ def _number_too_large(text: str, line: int, byte_column: int) -> Diagnostic:
     digits = _skip_json(text, start) - start
     where = _offset_span(text, start, start + digits)
     return diagnostic(
-        "SF304",
+        Rule.OUT_OF_RANGE,
         where.line,
         where.column,
         f"a number of {digits:,} characters is too large to read",
@@ -225,12 +226,12 @@ def json_problems(
                 found.append(_number_too_large(text, line, column))
                 continue
             column = _offset_span(text, _offset_of(text, line, column), 0).column
-            found.append(diagnostic("SF401", line, column, f"invalid JSON: {reason}"))
+            found.append(diagnostic(Rule.INVALID_JSON, line, column, f"invalid JSON: {reason}"))
             continue
         loc = tuple(error["loc"])
         story_loc = loc[tag_at:] if loc[:tag_at] == ("story",) * tag_at else loc
-        code, message = explain({**error, "loc": story_loc}, _json_path, "SF402")
-        if code == "SF206" and any(
+        rule, message = explain({**error, "loc": story_loc}, _json_path, Rule.INVALID_JSON_VALUE)
+        if rule is Rule.EMPTY_SECTION and any(
             other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors
         ):
             continue  # pydantic also finds a list empty once its only item is invalid
@@ -241,7 +242,7 @@ def json_problems(
         else:
             where = locate(loc, error["type"] == "extra_forbidden")
         found.append(
-            diagnostic(code, where.line, where.column, message, end_column=where.end_column)
+            diagnostic(rule, where.line, where.column, message, end_column=where.end_column)
         )
     return found
 
@@ -277,7 +278,7 @@ def _inexact(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Diagno
     if inexact is None:
         return None
     message, hint = inexact
-    return diagnostic("SF304", where.line, where.column, message, hint=hint)
+    return diagnostic(Rule.OUT_OF_RANGE, where.line, where.column, message, hint=hint)
 
 
 def _checked_reading(story: StoryCard | StoryBrief, text: str, locate: Locate) -> Reading:
@@ -490,8 +491,8 @@ def _yaml_problem(error: yaml.YAMLError) -> Diagnostic:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         reason = error.problem or error.context or "not valid YAML"
-        return diagnostic("SF401", line, column, f"invalid YAML: {reason}")
-    return diagnostic("SF401", 1, 1, f"invalid YAML: {error}")
+        return diagnostic(Rule.INVALID_JSON, line, column, f"invalid YAML: {reason}")
+    return diagnostic(Rule.INVALID_JSON, 1, 1, f"invalid YAML: {error}")
 
 
 def _refuse_aliases(text: str | bytes) -> None:
@@ -514,7 +515,7 @@ def _refuse_aliases(text: str | bytes) -> None:
             raise StoryFormatError(
                 [
                     diagnostic(
-                        "SF401",
+                        Rule.INVALID_JSON,
                         line,
                         column,
                         "YAML anchors and aliases are not allowed",
@@ -574,10 +575,10 @@ def read_yaml(text: str | bytes) -> Reading:
     locate = _yaml_locator(text)
     wrong = _not_json(data)
     if wrong is not None:
-        path, code, reason = wrong
+        path, rule, reason = wrong
         where = locate(path, False)
         message = f"{_json_path(path)} {reason}"
-        return Reading(None, [diagnostic(code, where.line, where.column, message)], locate)
+        return Reading(None, [diagnostic(rule, where.line, where.column, message)], locate)
     as_json = json.dumps(data)
     try:
         story = story_adapter().validate_json(as_json, strict=True)
@@ -586,13 +587,17 @@ def read_yaml(text: str | bytes) -> Reading:
     return _checked_reading(story, _without_bom(text), locate)
 
 
-def _not_json(value: object, path: Path_ = ()) -> tuple[Path_, str, str] | None:
+def _not_json(value: object, path: Path_ = ()) -> tuple[Path_, Rule, str] | None:
     """The path of the first value JSON cannot hold (a date, a key that is not
-    text, NaN or infinity), with the code and words of what is wrong, if any."""
+    text, NaN or infinity), with the rule and words of what is wrong, if any."""
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                return path, "SF402", f"has the key {key!r}, which is not text; quote it"
+                return (
+                    path,
+                    Rule.INVALID_JSON_VALUE,
+                    f"has the key {key!r}, which is not text; quote it",
+                )
             found = _not_json(item, (*path, key))
             if found is not None:
                 return found
@@ -604,11 +609,15 @@ def _not_json(value: object, path: Path_ = ()) -> tuple[Path_, str, str] | None:
                 return found
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        return path, "SF304", "must be a finite number"
+        return path, Rule.OUT_OF_RANGE, "must be a finite number"
     if value is None or isinstance(value, (str, int, float)):
         return None
     what = type(value).__name__
-    return path, "SF402", f"is a YAML {what}, which JSON cannot hold; quote it as text"
+    return (
+        path,
+        Rule.INVALID_JSON_VALUE,
+        f"is a YAML {what}, which JSON cannot hold; quote it as text",
+    )
 
 
 def _nowhere(path: Path_, key: bool) -> Span:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic
 from storyfmt._vocabulary import BRIEF_HEADINGS, FORBIDDEN, MAX_LINE, Kind
 
 _FAULT_HINTS = {
-    "SF101": "save the file as UTF-8",
-    "SF102": "story text may hold tabs but no other control characters",
+    Rule.INVALID_UTF8: "save the file as UTF-8",
+    Rule.FORBIDDEN_CHARACTER: "story text may hold tabs but no other control characters",
 }
 
 
@@ -41,20 +42,20 @@ def split_lines(text: str) -> list[str]:
     return normalise(text).split("\n")
 
 
-def _fault(char: str, from_bytes: bool) -> str:
+def _fault(char: str, from_bytes: bool) -> Rule:
     """The code of a forbidden character: a lone surrogate from U+DC80 to U+DCFF
     stands for a byte that is not UTF-8 when the story was read from bytes."""
     if char == "\ufeff":
-        return "SF103"
+        return Rule.MISPLACED_BOM
     if from_bytes and "\udc80" <= char <= "\udcff":
-        return "SF101"
-    return "SF102"
+        return Rule.INVALID_UTF8
+    return Rule.FORBIDDEN_CHARACTER
 
 
-def _message(code: str, char: str) -> str:
-    if code == "SF101":
+def _message(code: Rule, char: str) -> str:
+    if code == Rule.INVALID_UTF8:
         return f"invalid UTF-8: byte 0x{ord(char) - 0xDC00:02X} is not part of a valid character"
-    if code == "SF103":
+    if code == Rule.MISPLACED_BOM:
         return "a byte-order mark (U+FEFF) may only stand at the very start of the file"
     what = "lone surrogate" if "\ud800" <= char <= "\udfff" else "control character"
     return f"the {what} U+{ord(char):04X} is not allowed in a story"
@@ -81,7 +82,7 @@ def _long_lines(text: str) -> list[Diagnostic]:
         if len(content) > MAX_LINE:
             found.append(
                 diagnostic(
-                    "SF105",
+                    Rule.LINE_TOO_LONG,
                     text.count("\n", 0, start) + 1,
                     line.index(content[0]) + MAX_LINE + 1,
                     f"the line holds {len(content):,} characters; a story line may hold"
@@ -110,8 +111,8 @@ def check_characters(text: str, *, from_bytes: bool) -> tuple[str, list[Diagnost
     line = text.count("\n", 0, first.start()) + 1
     line_start = text.rfind("\n", 0, first.start()) + 1
     counted = first.start()
-    firsts: dict[tuple[int, str], tuple[str, int]] = {}
-    more: dict[tuple[int, str], int] = {}
+    firsts: dict[tuple[int, Rule], tuple[str, int]] = {}
+    more: dict[tuple[int, Rule], int] = {}
     for match in FORBIDDEN.finditer(text, first.start()):
         pos = match.start()
         newlines = text.count("\n", counted, pos)

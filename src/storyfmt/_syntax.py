@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from lark import Token
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic, quote
 from storyfmt._grammar import Fault, Stand
 from storyfmt._transform import Part, heading_hint
@@ -47,13 +48,13 @@ class Wanted(NamedTuple):
 
     stand_in: tuple[str, ...]
     """The terminals fed to the parser in place of the missing or wrong line."""
-    missing: tuple[str, str]
+    missing: tuple[Rule, str]
     """Code and message when a heading, a blank line or the end came instead."""
-    wrong: tuple[str, str] | None
+    wrong: tuple[Rule, str] | None
     """Code and message when a line of another kind came instead."""
 
 
-_NO_VALUE = ("SF207", "{key} has no value line")
+_NO_VALUE = (Rule.MISSING_VALUE, "{key} has no value line")
 
 WANTED: dict[str, Wanted] = {
     "VALUE": Wanted(("VALUE",), _NO_VALUE, None),
@@ -61,48 +62,55 @@ WANTED: dict[str, Wanted] = {
         ("DURATION",),
         _NO_VALUE,
         (
-            "SF303",
+            Rule.INVALID_DURATION,
             "Duration must be a whole number and a unit (second, minute, hour, day, week,"
             " month or year), got {found}",
         ),
     ),
-    "DECIMAL": Wanted(("DECIMAL",), _NO_VALUE, ("SF301", "Virality must be a number, got {found}")),
+    "DECIMAL": Wanted(
+        ("DECIMAL",), _NO_VALUE, (Rule.INVALID_NUMBER, "Virality must be a number, got {found}")
+    ),
     "INTEGER": Wanted(
-        ("INTEGER",), _NO_VALUE, ("SF302", "Articles must be a whole number, got {found}")
+        ("INTEGER",),
+        _NO_VALUE,
+        (Rule.INVALID_INTEGER, "Articles must be a whole number, got {found}"),
     ),
     "OTHER_KEY": Wanted(
         ("OTHER_KEY", "VALUE"),
-        ("SF206", "{heading} has no key and value lines"),
-        ("SF207", "{found}: a key and its value go on two lines"),
+        (Rule.EMPTY_SECTION, "{heading} has no key and value lines"),
+        (Rule.MISSING_VALUE, "{found}: a key and its value go on two lines"),
     ),
     "BULLET": Wanted(
         ("BULLET",),
-        ("SF206", "{heading} has no bullet points"),
-        ("SF201", "expected a bullet line ('  \u2022 text') or a section heading, found {found}"),
+        (Rule.EMPTY_SECTION, "{heading} has no bullet points"),
+        (
+            Rule.UNEXPECTED_LINE,
+            "expected a bullet line ('  \u2022 text') or a section heading, found {found}",
+        ),
     ),
     "TAG": Wanted(
         ("TAG", "TAG_END"),
-        ("SF206", "{heading} has no tag line"),
-        ("SF213", "expected a tag line ending with ' /', got {found}"),
+        (Rule.EMPTY_SECTION, "{heading} has no tag line"),
+        (Rule.NOT_A_TAG_LINE, "expected a tag line ending with ' /', got {found}"),
     ),
     "QUESTION": Wanted(
-        ("QUESTION", "_BLANK", "ANSWER"), ("SF206", "{heading} has no questions"), None
+        ("QUESTION", "_BLANK", "ANSWER"), (Rule.EMPTY_SECTION, "{heading} has no questions"), None
     ),
-    "ANSWER": Wanted(("ANSWER",), ("SF210", "the question {key} has no answer"), None),
-    "BRIEF_TEXT": Wanted(("BRIEF_TEXT",), ("SF206", "{heading} has no text"), None),
+    "ANSWER": Wanted(("ANSWER",), (Rule.MISSING_ANSWER, "the question {key} has no answer"), None),
+    "BRIEF_TEXT": Wanted(("BRIEF_TEXT",), (Rule.EMPTY_SECTION, "{heading} has no text"), None),
     "TITLE": Wanted(
         ("TITLE",),
-        ("SF202", "a card starts with its title, found the heading {found}"),
-        ("SF305", "the title {found} is a brief heading, which makes the story a brief"),
+        (Rule.MISSING_TITLE, "a card starts with its title, found the heading {found}"),
+        (Rule.INVALID_TEXT, "the title {found} is a brief heading, which makes the story a brief"),
     ),
 }
 """The one table from the terminal the parser expected to what the story lacks:
 the first of these terminals in the parser's expected set names the error."""
 
 _HINTS = {
-    "SF207": "Story Stats holds pairs of lines: a key, then its value",
-    "SF213": "write the keywords as 'First / Second / Third /'",
-    "SF301": "write a decimal number such as 5.1 or 12",
+    Rule.MISSING_VALUE: "Story Stats holds pairs of lines: a key, then its value",
+    Rule.NOT_A_TAG_LINE: "write the keywords as 'First / Second / Third /'",
+    Rule.INVALID_NUMBER: "write a decimal number such as 5.1 or 12",
 }
 _AFTER_BLANK_HINTS = {
     None: "the header ends at the first blank line",
@@ -140,7 +148,9 @@ class Recovery:
         self.problems = problems
 
     def __call__(self, fault: Fault) -> bool:
-        found, next_line = ("", fault.pos) if fault.at_end else _line_at(self.text, fault.line_start)
+        found, next_line = (
+            ("", fault.pos) if fault.at_end else _line_at(self.text, fault.line_start)
+        )
         here = fault.pos if fault.at_end else fault.line_start
         what = section_of(found, self.kind) if found else None
         previous = fault.previous()
@@ -152,7 +162,7 @@ class Recovery:
                 # Digits alone before a blank line or a heading: a title, not a rank.
                 self._report_at(
                     previous,
-                    "SF305",
+                    Rule.INVALID_TEXT,
                     f"the title {quote(_content(previous))} is only digits, which would read"
                     " back as a rank",
                     hint="a title needs more than digits; a rank goes on the line before it",
@@ -190,19 +200,25 @@ class Recovery:
 
     # ---- reporting
 
-    def _report_line(self, fault: Fault, code: str, message: str, hint: str | None = None) -> None:
+    def _report_line(self, fault: Fault, code: Rule, message: str, hint: str | None = None) -> None:
         end = self.text.find("\n", fault.line_start)
         raw = self.text[fault.line_start : len(self.text) if end < 0 else end]
         content = raw.strip(" \t")
         column = raw.index(content[0]) + 1 if content else 1
         self.problems.append(
             diagnostic(
-                code, fault.line, column, message, end_column=column + max(1, len(content)), hint=hint
+                code,
+                fault.line,
+                column,
+                message,
+                end_column=column + max(1, len(content)),
+                hint=hint,
             )
         )
 
-    def _report_at(self, token: Token, code: str, message: str, hint: str | None = None) -> None:
-        assert token.line is not None and token.column is not None
+    def _report_at(self, token: Token, code: Rule, message: str, hint: str | None = None) -> None:
+        assert token.line is not None
+        assert token.column is not None
         value = str(token.value)
         column = token.column + len(value) - len(value.lstrip(" \t"))
         end = column + max(1, len(_content(token)))
@@ -213,21 +229,21 @@ class Recovery:
     def _explain(
         self,
         fault: Fault,
-        entry: tuple[str, str],
+        entry: tuple[Rule, str],
         previous: Token | None,
         heading: Token | None,
         found: str,
     ) -> None:
         """Report a missing line at the line that lacks it."""
         code, message = entry
-        if code == "SF210":
+        if code == Rule.MISSING_ANSWER:
             return  # Further Learning reports it, once it has seen every question
         text = message.format(
             key=quote(_content(previous)) if previous is not None else "",
             heading=quote(_content(heading)) if heading is not None else "",
             found=quote(found),
         )
-        target = previous if code == "SF207" else heading
+        target = previous if code == Rule.MISSING_VALUE else heading
         if target is None:
             self._report_line(fault, code, text)
         else:
@@ -239,7 +255,9 @@ class Recovery:
         """Report a line of the wrong kind, on that line."""
         if terminal in _NEGATIVE and _NEGATIVE[terminal][1].fullmatch(found):
             key = _NEGATIVE[terminal][0]
-            self._report_line(fault, "SF304", f"{key} must not be negative, got {quote(found)}")
+            self._report_line(
+                fault, Rule.OUT_OF_RANGE, f"{key} must not be negative, got {quote(found)}"
+            )
             return
         if isinstance(previous, Stand) and previous.type == terminal == "BULLET":
             return  # one error for a run of lines, however long
@@ -286,7 +304,7 @@ class Recovery:
             return False
         self._report_line(
             fault,
-            "SF215",
+            Rule.AFTER_FOOTER,
             f"nothing may follow {quote(_content(footer))} (line {footer.line}),"
             f" found {quote(found)}",
         )
@@ -300,14 +318,18 @@ class Recovery:
         first = placed.get(what.field)
         if first is not None:
             self._report_line(
-                fault, "SF205", f"{quote(heading)} is given twice (first on line {first.line})"
+                fault,
+                Rule.DUPLICATE_SECTION,
+                f"{quote(heading)} is given twice (first on line {first.line})",
             )
         else:
             later = [token for field, token in placed.items() if _ORDER[field] > _ORDER[what.field]]
-            order = [s.heading for s in SECTIONS if s.kind == self.kind and s.field != "end_of_feed"]
+            order = [
+                s.heading for s in SECTIONS if s.kind == self.kind and s.field != "end_of_feed"
+            ]
             self._report_line(
                 fault,
-                "SF204",
+                Rule.SECTION_ORDER,
                 f"{quote(heading)} must come before {quote(_content(later[0]))}"
                 f" (line {later[0].line})"
                 if later
@@ -337,7 +359,7 @@ class Recovery:
         if self.kind == "brief" and heading is None:
             self._report_line(
                 fault,
-                "SF216",
+                Rule.BRIEF_WITHOUT_HEADING,
                 f"a brief starts with a section heading, found {quote(found)}",
                 hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
             )
@@ -345,21 +367,26 @@ class Recovery:
             return self._header_lines(fault, found)
         elif heading is not None and heading.type == "KEYWORDS" and not blank:
             self._report_line(
-                fault, "SF212", f"Top Keywords holds one tag line; unexpected line {quote(found)}"
+                fault,
+                Rule.EXTRA_KEYWORD_LINE,
+                f"Top Keywords holds one tag line; unexpected line {quote(found)}",
             )
         elif blank:
             before = self.text[: fault.line_start].rstrip(" \t\n").count("\n") + 2
             kind = heading.type if heading is not None else None
             self._report_line(
                 fault,
-                "SF201",
+                Rule.UNEXPECTED_LINE,
                 f"expected a section heading after the blank line on line {before},"
                 f" found {quote(found)}",
                 hint=heading_hint(found) or _AFTER_BLANK_HINTS.get(kind),
             )
         else:
             self._report_line(
-                fault, "SF201", f"unexpected line {quote(found)}", hint=heading_hint(found)
+                fault,
+                Rule.UNEXPECTED_LINE,
+                f"unexpected line {quote(found)}",
+                hint=heading_hint(found),
             )
         fault.move_to(self._next_heading(fault.line_start))
         return True
@@ -371,18 +398,26 @@ class Recovery:
         if found.endswith("?") or question is None:
             if not isinstance(question, Stand):
                 self._report_line(
-                    fault, "SF211", f"a question is one line; unexpected line {quote(found)}", hint
+                    fault,
+                    Rule.LONG_QUESTION,
+                    f"a question is one line; unexpected line {quote(found)}",
+                    hint,
                 )
                 # A broken question builds no item, and so no warnings about it.
                 stack = fault.parser.parser_state.value_stack
                 if question is not None and stack and stack[-1] is question:
-                    stack[-1] = Stand(question.type, question.value, question.start_pos,
-                                      question.line, question.column)
+                    stack[-1] = Stand(
+                        question.type,
+                        question.value,
+                        question.start_pos,
+                        question.line,
+                        question.column,
+                    )
             fault.move_to(_line_at(self.text, fault.line_start)[1])
             return True
         self._report_line(
             fault,
-            "SF211",
+            Rule.LONG_QUESTION,
             f"expected a blank line between the question {quote(_content(question))} and its"
             f" answer, found {quote(found)}",
             hint,
@@ -399,7 +434,11 @@ class Recovery:
         tags = fault.accepts("TAG")
         while pos < len(self.text):
             line, end = _line_at(self.text, pos)
-            if not line or section_of(line, self.kind) is not None or (tags and line.endswith(" /")):
+            if (
+                not line
+                or section_of(line, self.kind) is not None
+                or (tags and line.endswith(" /"))
+            ):
                 break
             count += 1
             pos = end
@@ -408,7 +447,7 @@ class Recovery:
             digits = "".join(c for c in _content(title) if c.isdigit())
             self._report_at(
                 title,
-                "SF203",
+                Rule.HEADER_TOO_LONG,
                 f"{quote(_content(title))} is not a rank: a rank is digits only",
                 hint=f"write the rank as {digits}",
             )
@@ -417,7 +456,7 @@ class Recovery:
             counted = f" (and {more:,} more line{'s' if more > 1 else ''})" if more else ""
             self._report_line(
                 fault,
-                "SF203",
+                Rule.HEADER_TOO_LONG,
                 f"unexpected line {quote(found)} in the header{counted}",
                 hint="a header holds at most a rank, a title, a headline and a tag line,"
                 " in this order, and ends at the first blank line",

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from lark import Token, Transformer
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, quote
 from storyfmt._grammar import Stand
 from storyfmt._values import Span, at, content, decimal, duration, span, tag_items, whole_number
@@ -117,9 +118,22 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
     question = blocks[lonely][0]
     hint = heading_hint(content(question))
     if hint is not None:
-        problems.append(at("SF201", question, f"unexpected line {quote(content(question))}", hint=hint))
+        problems.append(
+            at(
+                Rule.UNEXPECTED_LINE,
+                question,
+                f"unexpected line {quote(content(question))}",
+                hint=hint,
+            )
+        )
     else:
-        problems.append(at("SF210", question, f"the question {quote(content(question))} has no answer"))
+        problems.append(
+            at(
+                Rule.MISSING_ANSWER,
+                question,
+                f"the question {quote(content(question))} has no answer",
+            )
+        )
     del blocks[lonely]
     return [Item(blocks[i][0], blocks[i + 1]) for i in range(0, len(blocks) - 1, 2)]
 
@@ -201,7 +215,11 @@ class Builder(Transformer[Token, Any]):
             first = seen.get(key)
             if first is not None:
                 part.problems.append(
-                    at("SF208", pair.key, f"the key {quote(key)} is given twice (first on line {first.line})")
+                    at(
+                        Rule.DUPLICATE_KEY,
+                        pair.key,
+                        f"the key {quote(key)} is given twice (first on line {first.line})",
+                    )
                 )
                 continue
             seen[key] = pair.key
@@ -256,7 +274,11 @@ class Builder(Transformer[Token, Any]):
         heading, *items = children
         part = _part("further_learning", heading)
         last = items[-1] if items else None
-        if last is not None and isinstance(last.answer[-1], Stand) and not isinstance(last.question, Stand):
+        if (
+            last is not None
+            and isinstance(last.answer[-1], Stand)
+            and not isinstance(last.question, Stand)
+        ):
             items = _pair_again(items, part.problems)
         built: list[dict[str, str]] = []
         for item in items:
@@ -313,7 +335,6 @@ class Builder(Transformer[Token, Any]):
 
     def brief(self, parts: list[Part]) -> list[Part]:
         return parts
-
 
 
 _BULLET_START = re.compile(r"[ \t]*[^ \t][ \t]+")

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from lark import Token
 
+from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic, quote
 from storyfmt._models import format_number
 from storyfmt._vocabulary import MAX_INT
@@ -32,14 +33,15 @@ def content(token: Token) -> str:
 
 def span(token: Token, offset: int = 0, length: int | None = None) -> Span:
     """Where the content of a line token stands, or a part of it from ``offset``."""
-    assert token.line is not None and token.column is not None
+    assert token.line is not None
+    assert token.column is not None
     value = str(token.value)
     column = token.column + len(value) - len(value.lstrip(" \t")) + offset
     width = len(content(token)) - offset if length is None else length
     return Span(token.line, column, column + width)
 
 
-def at(code: str, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
+def at(code: Rule, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
     """A diagnostic placed at the content of a line token."""
     line, column, end = span(token)
     return diagnostic(code, line, column, message, end_column=end, hint=hint)
@@ -55,7 +57,9 @@ def integer(digits: str) -> int | None:
 
 def too_large(label: str, token: Token) -> Diagnostic:
     """SF304 for a whole number beyond ``MAX_INT``."""
-    return at("SF304", token, f"{label} must be at most {MAX_INT}, got {quote(content(token))}")
+    return at(
+        Rule.OUT_OF_RANGE, token, f"{label} must be at most {MAX_INT}, got {quote(content(token))}"
+    )
 
 
 def too_precise(subject: str, written: str, value: float) -> tuple[str, str] | None:
@@ -91,11 +95,11 @@ def decimal(token: Token) -> tuple[float | None, Diagnostic | None]:
     text = content(token)
     number = float(text)
     if number == float("inf"):
-        return None, at("SF304", token, f"Virality is too large: {quote(text)}")
+        return None, at(Rule.OUT_OF_RANGE, token, f"Virality is too large: {quote(text)}")
     inexact = too_precise(f"Virality {quote(text)}", text, number)
     if inexact is not None:
         message, hint = inexact
-        return None, at("SF304", token, message, hint=hint)
+        return None, at(Rule.OUT_OF_RANGE, token, message, hint=hint)
     return number, None
 
 
@@ -121,7 +125,8 @@ def tag_items(
         if token.type == "TAG":
             value = str(token.value)
             item = value.strip(" \t")
-            assert token.line is not None and token.column is not None
+            assert token.line is not None
+            assert token.column is not None
             if item:
                 column = token.column + len(value) - len(value.lstrip(" \t"))
                 spans[(path, len(items))] = Span(token.line, column, column + len(item))
@@ -131,7 +136,8 @@ def tag_items(
             pending = None
             continue
         if pending is not None:
-            assert pending.line is not None and pending.end_column is not None
+            assert pending.line is not None
+            assert pending.end_column is not None
             problems.append(_empty_tag(pending.line, pending.end_column, 1))
         pending = token
     return items, spans, problems
@@ -139,7 +145,7 @@ def tag_items(
 
 def _empty_tag(line: int, column: int, width: int) -> Diagnostic:
     return diagnostic(
-        "SF214",
+        Rule.EMPTY_TAG,
         line,
         column,
         "empty tag: every item between ' / ' separators needs text",

@@ -1,0 +1,76 @@
+"""The rule codes: one catalogue, as the rules page lists it, written as plain codes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import ROOT
+from pydantic import ValidationError
+
+import storyfmt
+from storyfmt._codes import Rule
+from storyfmt._diagnostics import Diagnostic, diagnostic, render
+
+RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
+_HEADING = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)
+_ROW = re.compile(
+    r"^\| \[(SF\d{3})\]\(#[a-z0-9-]+\) \| `([a-z0-9-]+)` \| (error|warning) \| (.+) \|$",
+    re.MULTILINE,
+)
+
+
+def test_the_enum_the_catalogue_and_the_rules_page_list_the_same_rules() -> None:
+    catalogue = [(rule.value, rule.slug, rule.severity) for rule in Rule]
+    headings = [(m[1], m[2], m[3]) for m in _HEADING.finditer(RULES)]
+    rows = [(m[1], m[2], m[3], m[4]) for m in _ROW.finditer(RULES)]
+    assert headings == catalogue
+    assert rows == [(*entry, rule.summary) for entry, rule in zip(catalogue, Rule, strict=True)]
+
+
+def test_each_member_is_named_after_its_rule() -> None:
+    for rule in Rule:
+        assert re.fullmatch(r"SF[1-5]\d\d", rule.value), rule
+        assert rule.name == rule.slug.upper().replace("-", "_")
+        assert rule.summary, rule
+
+
+def test_warnings_are_the_sf5xx_codes() -> None:
+    # The configuration's messages say that only SF5xx codes can be selected or ignored.
+    for rule in Rule:
+        assert (rule.severity == "warning") == rule.value.startswith("SF5"), rule
+
+
+def test_a_rule_is_its_code_wherever_it_is_written() -> None:
+    rule = Rule.INVALID_NUMBER
+    assert rule == "SF301"
+    assert Rule("SF301") is rule
+    assert hash(rule) == hash("SF301")
+    assert {"SF301": 1}[rule] == 1
+    assert str(rule) == f"{rule}" == format(rule) == "SF301"
+    assert f"{rule:>6}|" == " SF301|"
+    assert json.dumps({"code": rule, rule: 1}) == '{"code": "SF301", "SF301": 1}'
+
+
+def test_a_diagnostic_holds_the_plain_code() -> None:
+    item = diagnostic(Rule.UNKNOWN_STATUS, 3, 1, "Status 'Pending' is not one of the known values")
+    assert type(item.code) is str
+    assert item.code == "SF501"
+    assert item.severity == "warning"
+    assert "code='SF501'" in repr(item)
+    assert "warning[SF501]" in render(item)
+
+
+def test_validate_reports_plain_codes() -> None:
+    found = storyfmt.validate("Title\n\nStory Stats\n\nVirality\nhigh\nStatus\nPending\n")
+    assert [(d.code, type(d.code)) for d in found] == [("SF301", str), ("SF501", str)]
+    assert all(isinstance(d, Diagnostic) for d in found)
+
+
+def test_model_errors_carry_the_plain_code_as_their_type() -> None:
+    with pytest.raises(ValidationError) as raised:
+        storyfmt.StoryCard(title="")
+    types = [error["type"] for error in raised.value.errors()]
+    assert types == ["SF305"]
+    assert type(types[0]) is str
