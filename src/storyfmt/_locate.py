@@ -10,7 +10,7 @@ from pydantic_core import ErrorDetails
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
-from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._models import PARSED, StoryBrief, StoryCard
 from storyfmt._transform import Parsed
 from storyfmt._values import Span
 from storyfmt._vocabulary import BRIEF_SECTIONS, STATS_FIELDS
@@ -144,7 +144,7 @@ def build(parsed: Parsed) -> tuple[StoryCard | StoryBrief | None, list[Diagnosti
     if any(p.code == Rule.NO_STORY for p in problems):
         return None, problems
     try:
-        story = model_type.model_validate(parsed.fields)
+        story = model_type.model_validate(parsed.fields, context=PARSED)
     except ValidationError as invalid:
         reported = {p.line for p in problems}
         for error in invalid.errors(include_url=False, include_context=False):

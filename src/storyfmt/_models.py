@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import sys
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal, TypeGuard
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     TypeAdapter,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -288,22 +289,40 @@ def _other_key_json() -> dict[str, Any]:
     return _text_json(_ONE_LINE, never=[_CARD_HEADING, *known])
 
 
-Line = Annotated[str, AfterValidator(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
-CardLine = Annotated[str, AfterValidator(_check_card_line), WithJsonSchema(_CARD_LINE_JSON)]
+PARSED: Final = object()
+"""The validation context of fields the parser built from story text.
+
+The grammar and the character checks have already checked each of their lines,
+so the line checks below pass them without looking again. A model built any
+other way has every line checked.
+"""
+
+
+def _lines(check: Callable[[str], str]) -> AfterValidator:
+    """A validator that runs ``check``, unless the parser built the value."""
+
+    def validate(value: str, info: ValidationInfo | None = None) -> str:
+        return value if info is not None and info.context is PARSED else check(value)
+
+    return AfterValidator(validate)
+
+
+Line = Annotated[str, _lines(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
+CardLine = Annotated[str, _lines(_check_card_line), WithJsonSchema(_CARD_LINE_JSON)]
 Title = Annotated[
     str,
-    AfterValidator(_check_title),
+    _lines(_check_title),
     WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, _either(BRIEF_HEADINGS), "[0-9]+"])),
 ]
 Headline = Annotated[
     str,
-    AfterValidator(_check_headline),
+    _lines(_check_headline),
     WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, "[\\s\\S]* /"])),
 ]
 # One tag alone must fit on the tag line, after which " /" is written.
 Tag = Annotated[
     str,
-    AfterValidator(_check_tag),
+    _lines(_check_tag),
     WithJsonSchema(
         _text_json(_ONE_LINE, max_length=MAX_LINE - 2, never=["[\\s\\S]*(?: / [\\s\\S]*| /)"])
     ),
@@ -311,15 +330,13 @@ Tag = Annotated[
 Tags = Annotated[tuple[Tag, ...], AfterValidator(_check_tag_line)]
 Point = Annotated[
     str,
-    AfterValidator(_check_point),
+    _lines(_check_point),
     WithJsonSchema(_text_json(_ONE_LINE, max_length=MAX_LINE - 2)),
 ]
-Answer = Annotated[
-    str, AfterValidator(_check_answer), WithJsonSchema(_lines_json(_CARD_HEADING, "\\n"))
-]
+Answer = Annotated[str, _lines(_check_answer), WithJsonSchema(_lines_json(_CARD_HEADING, "\\n"))]
 BriefText = Annotated[
     str,
-    AfterValidator(_check_brief_text),
+    _lines(_check_brief_text),
     WithJsonSchema(_lines_json(_either(BRIEF_HEADINGS), "\\n\\n?")),
 ]
 OtherKey = Annotated[str, AfterValidator(_check_other_key)]
