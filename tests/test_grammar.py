@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
+import storyfmt
 from storyfmt._grammar import START_RULES, grammar_text
 from storyfmt._vocabulary import SECTIONS
 
@@ -164,3 +167,19 @@ def test_lark_cython_gives_the_same_results_as_pure_python() -> None:
     assert pure_results.pop("fast") is False
     assert fast_results == pure_results
     assert len(fast_results) > 90
+
+
+@given(
+    st.text(alphabet=" \t/ab", max_size=14).filter(lambda text: text.strip(" \t")),
+    st.sampled_from(["", " ", "\t "]),
+)
+def test_tag_lines_split_into_items_as_str_split_does(body: str, indent: str) -> None:
+    """The grammar splits a tag line like ``content[:-2].split(" / ")``."""
+    line = indent + body.strip(" \t") + " /"
+    pieces = [piece.strip(" \t") for piece in line.strip(" \t")[:-2].split(" / ")]
+    found = storyfmt.validate(f"Title\n{line}\n")
+    assert sum(item.code == "SF214" for item in found) == pieces.count("")
+    if not found:
+        card = storyfmt.loads(f"Title\n{line}\n")
+        assert isinstance(card, storyfmt.StoryCard)
+        assert list(card.tags) == pieces

@@ -88,16 +88,16 @@ WANTED: dict[str, Wanted] = {
             "expected a bullet line ('  \u2022 text') or a section heading, found {found}",
         ),
     ),
-    "TAG": Wanted(
-        ("TAG", "TAG_END"),
+    "FIRST_TAG": Wanted(
+        ("FIRST_TAG", "TAG_END"),
         (Rule.EMPTY_SECTION, "{heading} has no tag line"),
         (Rule.NOT_A_TAG_LINE, "expected a tag line ending with ' /', got {found}"),
     ),
     "QUESTION": Wanted(
-        ("QUESTION", "_BLANK", "ANSWER"), (Rule.EMPTY_SECTION, "{heading} has no questions"), None
+        ("QUESTION", "ANSWER"), (Rule.EMPTY_SECTION, "{heading} has no questions"), None
     ),
     "ANSWER": Wanted(("ANSWER",), (Rule.MISSING_ANSWER, "the question {key} has no answer"), None),
-    "BRIEF_TEXT": Wanted(("BRIEF_TEXT",), (Rule.EMPTY_SECTION, "{heading} has no text"), None),
+    "PARAGRAPH": Wanted(("PARAGRAPH",), (Rule.EMPTY_SECTION, "{heading} has no text"), None),
     "TITLE": Wanted(
         ("TITLE",),
         (Rule.MISSING_TITLE, "a card starts with its title, found the heading {found}"),
@@ -117,6 +117,7 @@ _AFTER_BLANK_HINTS = {
     "STATS": "a blank line ends the Story Stats pairs",
     "KEYWORDS": "Top Keywords holds one tag line",
 }
+_MAX_TRIES = 4
 _ORDER = {section.field: index for index, section in enumerate(SECTIONS)}
 _TERMINALS = {section.terminal: section for section in SECTIONS}
 _NEGATIVE = {
@@ -146,8 +147,19 @@ class Recovery:
         self.text = text
         self.kind = kind
         self.problems = problems
+        self.mended_at = -1
+        self.times = 0
 
     def __call__(self, fault: Fault) -> bool:
+        # Each mending either takes the line or moves past it; should one leave
+        # the parser stuck on the same line, the line is skipped instead.
+        self.times = self.times + 1 if fault.pos == self.mended_at else 1
+        self.mended_at = fault.pos
+        if self.times > _MAX_TRIES:
+            if fault.at_end:
+                return False
+            fault.move_to(_line_at(self.text, fault.line_start)[1])
+            return True
         found, next_line = (
             ("", fault.pos) if fault.at_end else _line_at(self.text, fault.line_start)
         )
@@ -173,13 +185,11 @@ class Recovery:
             if found and what is None:
                 return self._stray(fault, previous, heading, found)
         expected = set(fault.expected)
-        if expected == {"_BLANK"}:  # after a question: the blank line before its answer
-            if found and what is None:
-                return self._long_question(fault, previous, found)
-            fault.feed("_BLANK")
-            expected = {"ANSWER"}
+        if "QUESTION" in expected and found and what is None:
+            return self._question_without_blank(fault)
         terminal = next((t for t in WANTED if t in expected), None)
-        if terminal is not None and (what is not None or not found):
+        complete = "$END" in expected or any(t in _TERMINALS for t in expected)
+        if terminal is not None and not complete and (what is not None or not found):
             # A missing line: stand in for it, then read again what came instead.
             wanted = WANTED[terminal]
             self._explain(fault, wanted.missing, previous, heading, found)
@@ -194,6 +204,9 @@ class Recovery:
             self._wrong(fault, terminal, previous, heading, found)
             for type_ in WANTED[terminal].stand_in:
                 fault.feed(type_)
+            if terminal == "BULLET" and heading_hint(found) is not None:
+                # A heading misspelt: its section is not read as The Breakdown's.
+                next_line = self._next_heading(next_line)
             fault.move_to(next_line)
             return True
         return self._stray(fault, previous, heading, found)
@@ -201,14 +214,21 @@ class Recovery:
     # ---- reporting
 
     def _report_line(self, fault: Fault, code: Rule, message: str, hint: str | None = None) -> None:
-        end = self.text.find("\n", fault.line_start)
-        raw = self.text[fault.line_start : len(self.text) if end < 0 else end]
+        self._report_line_at(fault, fault.line_start, code, message, hint)
+
+    def _report_line_at(
+        self, fault: Fault, start: int, code: Rule, message: str, hint: str | None = None
+    ) -> None:
+        """Report a problem at the content of the line that starts at ``start``,
+        at or after the fault's line."""
+        end = self.text.find("\n", start)
+        raw = self.text[start : len(self.text) if end < 0 else end]
         content = raw.strip(" \t")
         column = raw.index(content[0]) + 1 if content else 1
         self.problems.append(
             diagnostic(
                 code,
-                fault.line,
+                fault.line + self.text.count("\n", fault.line_start, start),
                 column,
                 message,
                 end_column=column + max(1, len(content)),
@@ -372,7 +392,10 @@ class Recovery:
                 f"Top Keywords holds one tag line; unexpected line {quote(found)}",
             )
         elif blank:
-            before = self.text[: fault.line_start].rstrip(" \t\n").count("\n") + 2
+            last = fault.line_start  # the end of the last line before the blank ones
+            while last > 0 and self.text[last - 1] in " \t\n":
+                last -= 1
+            before = fault.line - self.text.count("\n", last, fault.line_start) + 1
             kind = heading.type if heading is not None else None
             self._report_line(
                 fault,
@@ -391,39 +414,45 @@ class Recovery:
         fault.move_to(self._next_heading(fault.line_start))
         return True
 
-    def _long_question(self, fault: Fault, question: Token | None, found: str) -> bool:
-        """A line right after a question: the question's second line, or its answer
-        without the blank line between them."""
+    def _question_without_blank(self, fault: Fault) -> bool:
+        """A question line with no blank line after it: a question of two lines,
+        an answer without the blank line before it, or a question with no answer."""
         hint = "put a blank line between a question and its answer"
-        if found.endswith("?") or question is None:
-            if not isinstance(question, Stand):
-                self._report_line(
-                    fault,
-                    Rule.LONG_QUESTION,
-                    f"a question is one line; unexpected line {quote(found)}",
-                    hint,
-                )
-                # A broken question builds no item, and so no warnings about it.
-                stack = fault.parser.parser_state.value_stack
-                if question is not None and stack and stack[-1] is question:
-                    stack[-1] = Stand(
-                        question.type,
-                        question.value,
-                        question.start_pos,
-                        question.line,
-                        question.column,
-                    )
-            fault.move_to(_line_at(self.text, fault.line_start)[1])
+        question, question_end = _line_at(self.text, fault.line_start)
+        following, pos = _line_at(self.text, question_end)
+        if not following or section_of(following, self.kind) is not None:
+            # No answer: Further Learning reports it once it has seen every question.
+            fault.take("QUESTION", question_end)
+            fault.move_to(question_end)
             return True
-        self._report_line(
+        if not following.endswith("?"):
+            self._report_line_at(
+                fault,
+                question_end,
+                Rule.LONG_QUESTION,
+                f"expected a blank line between the question {quote(question)} and its"
+                f" answer, found {quote(following)}",
+                hint,
+            )
+            fault.take("QUESTION", question_end)
+            fault.move_to(question_end)
+            return True
+        self._report_line_at(
             fault,
+            question_end,
             Rule.LONG_QUESTION,
-            f"expected a blank line between the question {quote(_content(question))} and its"
-            f" answer, found {quote(found)}",
+            f"a question is one line; unexpected line {quote(following)}",
             hint,
         )
-        fault.feed("_BLANK")
-        fault.move_to(fault.line_start)
+        # A broken question builds no item, and so no warnings about it.
+        while following.endswith("?"):
+            following, after = _line_at(self.text, pos)
+            if following.endswith("?"):
+                pos = after
+        while pos < len(self.text) and not _line_at(self.text, pos)[0]:
+            pos = _line_at(self.text, pos)[1]
+        fault.feed("QUESTION", question)
+        fault.move_to(pos)
         return True
 
     def _header_lines(self, fault: Fault, found: str) -> bool:
@@ -431,7 +460,7 @@ class Recovery:
         error for each run of them."""
         pos = fault.line_start
         count = 0
-        tags = fault.accepts("TAG")
+        tags = fault.accepts("FIRST_TAG")
         while pos < len(self.text):
             line, end = _line_at(self.text, pos)
             if (

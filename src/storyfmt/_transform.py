@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from lark import Token, Transformer
+from lark import Token
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, quote
 from storyfmt._grammar import Stand
-from storyfmt._values import Span, at, content, decimal, duration, span, tag_items, whole_number
+from storyfmt._values import (
+    Span,
+    at,
+    content,
+    decimal,
+    duration,
+    lines,
+    span,
+    tag_items,
+    whole_number,
+)
 from storyfmt._vocabulary import SECTIONS, Kind
 
 _LETTERS = re.compile(r"[^a-z0-9]+")
@@ -53,10 +62,10 @@ class Stat(NamedTuple):
 
 
 class Item(NamedTuple):
-    """One Further Learning block pair: the question line and the answer's lines."""
+    """One Further Learning pair: the question line and the answer's lines."""
 
     question: Token
-    answer: Sequence[Token]
+    answer: Token
 
 
 def _part(name: str, heading: Token | None) -> Part:
@@ -93,8 +102,12 @@ def heading_hint(line: str) -> str | None:
     return None
 
 
-def _looks_like_a_question(block: Sequence[Token]) -> bool:
-    return len(block) == 1 and content(block[0]).endswith("?")
+def _one_line(block: Token) -> bool:
+    return "\n" not in content(block)
+
+
+def _looks_like_a_question(block: Token) -> bool:
+    return _one_line(block) and content(block).endswith("?")
 
 
 def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
@@ -105,17 +118,17 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
     a question (one line ending with '?') marks the question without an answer,
     and the blocks after it pair up as they were meant to.
     """
-    blocks: list[Sequence[Token]] = []
+    blocks: list[Token] = []
     for item in items:
-        blocks += [[item.question], item.answer]
+        blocks += [item.question, item.answer]
     blocks.pop()  # the stand-in for the missing answer
     lonely = len(blocks) - 1
     for index in range(0, len(blocks) - 1, 2):
         rest = blocks[index + 1 :: 2]
-        if _looks_like_a_question(blocks[index + 1]) and all(len(b) == 1 for b in rest):
+        if _looks_like_a_question(blocks[index + 1]) and all(map(_one_line, rest)):
             lonely = index
             break
-    question = blocks[lonely][0]
+    question = blocks[lonely]
     hint = heading_hint(content(question))
     if hint is not None:
         problems.append(
@@ -135,7 +148,7 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
             )
         )
     del blocks[lonely]
-    return [Item(blocks[i][0], blocks[i + 1]) for i in range(0, len(blocks) - 1, 2)]
+    return [Item(blocks[i], blocks[i + 1]) for i in range(0, len(blocks) - 1, 2)]
 
 
 def _count(heading: Token) -> tuple[int | None, Diagnostic | None]:
@@ -145,8 +158,15 @@ def _count(heading: Token) -> tuple[int | None, Diagnostic | None]:
     return whole_number("the count of The Breakdown", heading, digits)
 
 
-class Builder(Transformer[Token, Any]):
-    """Builds each rule's field as the parser reduces it."""
+class Builder:
+    """Builds each rule's field as the parser reduces it.
+
+    Lark calls the method named for each rule. The helper rules that the
+    grammar's repetitions make, and the inlined ``_`` rules, have no method:
+    Lark builds them a plain tree, whose children it then splices into the
+    rule above. (Not deriving from ``lark.Transformer`` spares each of them the
+    detour through ``Transformer.__default__``.)
+    """
 
     # ---- header
 
@@ -267,7 +287,7 @@ class Builder(Transformer[Token, Any]):
         return part
 
     def item(self, children: list[Token]) -> Item:
-        question, *answer = children
+        question, answer = children
         return Item(question, answer)
 
     def further_learning(self, children: list[Any]) -> Part:
@@ -276,22 +296,19 @@ class Builder(Transformer[Token, Any]):
         last = items[-1] if items else None
         if (
             last is not None
-            and isinstance(last.answer[-1], Stand)
+            and isinstance(last.answer, Stand)
             and not isinstance(last.question, Stand)
         ):
             items = _pair_again(items, part.problems)
         built: list[dict[str, str]] = []
         for item in items:
-            if isinstance(item.question, Stand) or any(isinstance(t, Stand) for t in item.answer):
+            if isinstance(item.question, Stand) or isinstance(item.answer, Stand):
                 continue
             number = len(built)
             part.places[("further_learning", number, "question")] = item.question
-            part.places[("further_learning", number, "answer")] = item.answer[0]
+            part.places[("further_learning", number, "answer")] = item.answer
             built.append(
-                {
-                    "question": content(item.question),
-                    "answer": "\n".join(content(line) for line in item.answer),
-                }
+                {"question": content(item.question), "answer": "\n".join(lines(item.answer))}
             )
         part.fields["further_learning"] = built
         return part
@@ -303,15 +320,10 @@ class Builder(Transformer[Token, Any]):
 
     # ---- briefs
 
-    def paragraph(self, children: list[Token]) -> str:
-        if any(isinstance(line, Stand) for line in children):
-            return ""
-        return "\n".join(content(line) for line in children)
-
-    def _section(self, name: str, children: list[Any]) -> Part:
+    def _section(self, name: str, children: list[Token]) -> Part:
         heading, *paragraphs = children
         part = _part(name, heading)
-        text = "\n\n".join(p for p in paragraphs if p)
+        text = "\n\n".join("\n".join(lines(p)) for p in paragraphs if not isinstance(p, Stand))
         if text:
             part.fields[name] = text
         return part

@@ -31,13 +31,18 @@ def content(token: Token) -> str:
     return str(token.value).strip(" \t\n")
 
 
+def lines(token: Token) -> list[str]:
+    """The contents of the lines of a token that spans lines, blank lines left out."""
+    return [line for line in (raw.strip(" \t") for raw in str(token.value).split("\n")) if line]
+
+
 def span(token: Token, offset: int = 0, length: int | None = None) -> Span:
     """Where the content of a line token stands, or a part of it from ``offset``."""
     assert token.line is not None
     assert token.column is not None
-    value = str(token.value)
-    column = token.column + len(value) - len(value.lstrip(" \t")) + offset
-    width = len(content(token)) - offset if length is None else length
+    first = str(token.value).partition("\n")[0]
+    column = token.column + len(first) - len(first.lstrip(" \t")) + offset
+    width = len(first.strip(" \t")) - offset if length is None else length
     return Span(token.line, column, column + width)
 
 
@@ -122,7 +127,7 @@ def tag_items(
     problems: list[Diagnostic] = []
     pending: Token | None = None  # the separator an item must follow
     for token in tokens:
-        if token.type == "TAG":
+        if token.type in ("FIRST_TAG", "TAG"):
             value = str(token.value)
             item = value.strip(" \t")
             assert token.line is not None
