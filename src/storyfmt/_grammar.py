@@ -14,15 +14,16 @@ import hashlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import lark
-from lark import Lark, Token, Transformer
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_parser import LALR_Parser
 
 from storyfmt._vocabulary import Kind
 
@@ -83,9 +84,7 @@ def _accelerator() -> dict[str, Any] | None:
 
 
 @lru_cache(maxsize=4)
-def get_parser(
-    transformer: Transformer[Any, Any] | None = None, *, fast: bool = False
-) -> Lark | None:
+def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark | None:
     """The LALR parser of the story grammar, built once per process.
 
     With ``fast``, the parser runs on lark-cython; None when that is not installed.
@@ -99,10 +98,88 @@ def get_parser(
         grammar,
         parser="lalr",
         start=list(START_RULES),
-        transformer=transformer,
+        transformer=cast(Any, transformer),
         cache=_cache_file(grammar + tag),
         _plugins=plugins,
     )
+
+
+# ---- the quick path for valid stories ------------------------------------------
+#
+# Most stories are valid, and lexing is most of the cost of parsing them. The
+# line lexer below gives the parser exactly the tokens Lark's contextual lexer
+# would (a property test checks this): for each parser state it tries the same
+# terminals, in the same order, with the same compiled patterns. It only does
+# less bookkeeping per token. At the first error it stops, and the story is
+# parsed again with Lark's own lexer, which recovery needs.
+
+
+_no_match: Any = UnexpectedCharacters
+
+
+class _LineLexer:
+    """Lark's contextual lexer of one parser, with less work per token."""
+
+    def __init__(self, parser: Lark) -> None:
+        contextual = parser.parser.lexer
+        self.states = {
+            state: ([pattern.match for pattern in lexer.scanner._mres], lexer.callback)
+            for state, lexer in contextual.lexers.items()
+        }
+
+    def thread(self, text: str) -> _LineThread:
+        """A lexer for one text, as the parser drives it."""
+        return _LineThread(self.states, text)
+
+
+class _LineThread:
+    __slots__ = ("states", "text")
+
+    def __init__(self, states: dict[int, tuple[list[Any], dict[str, Any]]], text: str) -> None:
+        self.states = states
+        self.text = text
+
+    def lex(self, parser_state: Any) -> Iterator[Token]:
+        """The tokens of the text, each for the state the parser is in."""
+        text, states = self.text, self.states
+        new: Any = Token._future_new
+        pos, line, column, end = 0, 1, 1, len(text)
+        while pos < end:
+            matchers, callbacks = states[parser_state.position]
+            for match in matchers:
+                found = match(text, pos)
+                if found is not None:
+                    break
+            else:
+                raise _no_match(text, pos, line, column)
+            value, type_ = found.group(), found.lastgroup
+            stop = pos + len(value)
+            breaks = value.count("\n")
+            if breaks:
+                end_line, end_column = line + breaks, stop - pos - value.rindex("\n")
+            else:
+                end_line, end_column = line, column + len(value)
+            token = new(type_, value, pos, line, column, end_line, end_column, stop)
+            yield callbacks[type_](token) if type_ in callbacks else token
+            pos, line, column = stop, end_line, end_column
+
+
+@lru_cache(maxsize=4)
+def line_lexer(parser: Lark) -> _LineLexer:
+    """The line lexer of ``parser``, built once."""
+    return _LineLexer(parser)
+
+
+def parse_valid(parser: Lark, text: str, start: Kind) -> Any:
+    """Parse ``text`` with no recovery: UnexpectedInput at the first error.
+
+    On lark-cython's parser this is its own parse; on Lark's, the line lexer's.
+    """
+    lalr = parser.parser.parser
+    if type(lalr) is not LALR_Parser:
+        return parser.parse(text, start=start)
+    parse: Any = lalr.parse
+    return parse(line_lexer(parser).thread(text), start)
 
 
 # ---- error recovery ----------------------------------------------------------
@@ -134,17 +211,21 @@ class Fault:
         state = parser.lexer_thread.state
         assert state is not None
         self.lexer = state
+        # Line numbers come from the lexer, never from counting the text
+        # again: a story may hold thousands of errors.
+        self.line = state.line_ctr.line
         if isinstance(error, UnexpectedToken):
             token = error.token
             self.at_end = token.type == "$END"
             self.pos = len(text) if self.at_end else token.start_pos
+            if not self.at_end and token.line is not None:
+                self.line = token.line
             self.expected: Collection[str] = error.expected
         else:
             assert isinstance(error, UnexpectedCharacters)
             self.at_end = False
             self.pos = error.pos_in_stream
             self.expected = error.allowed
-        self.line = text.count("\n", 0, self.pos) + 1
         self.line_start = text.rfind("\n", 0, self.pos) + 1
 
     def previous(self) -> Token | None:
@@ -167,6 +248,11 @@ class Fault:
         column = self.pos - self.line_start + 1
         self.parser.feed_token(Stand(type_, value, self.pos, self.line, column))
 
+    def take(self, type_: str, end: int) -> None:
+        """Give the parser this line, up to ``end``, as a token of ``type_``."""
+        value = self.text[self.line_start : end]
+        self.parser.feed_token(Token(type_, value, self.line_start, self.line, 1, end_pos=end))
+
     def accepts(self, type_: str) -> bool:
         """Whether the parser, as it stands, takes a token of ``type_``."""
         return (
@@ -176,8 +262,11 @@ class Fault:
     def move_to(self, pos: int) -> None:
         """Make the lexer go on from ``pos`` (forwards or backwards)."""
         counter = self.lexer.line_ctr
+        if pos >= counter.char_pos:
+            counter.line += self.text.count("\n", counter.char_pos, pos)
+        else:
+            counter.line -= self.text.count("\n", pos, counter.char_pos)
         counter.char_pos = pos
-        counter.line = self.text.count("\n", 0, pos) + 1
         counter.line_start_pos = self.text.rfind("\n", 0, pos) + 1
         counter.column = pos - counter.line_start_pos + 1
 

@@ -9,13 +9,13 @@ each model error placed at its value (:mod:`storyfmt._locate`).
 from __future__ import annotations
 
 import os
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lark.exceptions import UnexpectedInput
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
-from storyfmt._grammar import get_parser, parse_with_recovery
+from storyfmt._grammar import get_parser, parse_valid, parse_with_recovery
 from storyfmt._locate import build
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._source import check_characters, decode, detect_kind, normalise, split_lines
@@ -36,18 +36,22 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         what = f"it holds only {count:,} blank line{plural}" if count else "it is empty"
         problem = diagnostic(Rule.NO_STORY, 1, 1, f"the file holds no story: {what}")
         return Parsed(kind, {}, {}, [problem], text)
-    parts: Any = None
-    fast = get_parser(BUILDER, fast=True)
-    if fast is not None:
-        try:
-            parts = fast.parse(text, start=kind)
-        except UnexpectedInput:
-            pass  # the pure-Python parser mends errors and explains them
     problems: list[Diagnostic] = []
-    if parts is None:
+    try:
+        quick = get_parser(BUILDER, fast=True) or get_parser(BUILDER)
+        assert quick is not None
+        parts = parse_valid(quick, text, kind)
+    except UnexpectedInput:
+        # Parse again, explaining and mending each error.
         parser = get_parser(BUILDER)
         assert parser is not None
-        parts = parse_with_recovery(parser, text, kind, Recovery(text, kind, problems))
+        try:
+            parts = parse_with_recovery(parser, text, kind, Recovery(text, kind, problems))
+        except UnexpectedInput as error:
+            # Recovery stops only at the end of the story, with the problem reported.
+            if not problems:
+                raise AssertionError("recovery gave up without a diagnostic") from error
+            parts = []
     return assemble(kind, parts, text, problems)
 
 
