@@ -103,6 +103,8 @@ def check_characters(text: str, *, from_bytes: bool) -> tuple[str, list[Diagnost
     problems without repeating this one.
     """
     found = _long_lines(text) if len(text) > MAX_LINE else []
+    if text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text, found  # the usual story: quicker to see than to search
     first = FORBIDDEN.search(text)
     if first is None:
         return text, found
