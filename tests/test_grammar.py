@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedInput
 
 import storyfmt
 from storyfmt._grammar import START_RULES, grammar_text
-from storyfmt._vocabulary import SECTIONS
+from storyfmt._vocabulary import DURATION_UNITS, SECTIONS
 
 GRAMMAR = ROOT / "grammar" / "story.lark"
 
@@ -183,3 +183,9 @@ def test_tag_lines_split_into_items_as_str_split_does(body: str, indent: str) ->
         card = storyfmt.loads(f"Title\n{line}\n")
         assert isinstance(card, storyfmt.StoryCard)
         assert list(card.tags) == pieces
+
+
+def test_the_grammar_names_the_duration_units_of_the_vocabulary() -> None:
+    match = re.search(r"^DURATION: .*\(\?:([a-z|]+)\)s\?", grammar_text(), re.MULTILINE)
+    assert match is not None
+    assert tuple(match.group(1).split("|")) == DURATION_UNITS

@@ -34,10 +34,13 @@ from storyfmt._codes import Rule
 from storyfmt._vocabulary import (
     BRIEF_HEADINGS,
     CARD_HEADINGS,
+    FORBIDDEN_RANGES,
     MAX_INT,
     MAX_LINE,
     STATS_FIELDS,
     STATS_KEYS_FOLDED,
+    UNIT_SECONDS,
+    DurationUnit,
     is_card_heading,
 )
 
@@ -55,7 +58,7 @@ __all__ = [
 
 # Anything that cannot appear inside a line of story text: control characters
 # other than tab, a byte-order mark, and lone surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+_FORBIDDEN = re.compile(f"[\n{FORBIDDEN_RANGES}]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -346,19 +349,6 @@ Virality = Annotated[
     AfterValidator(_no_negative_zero),
 ]
 
-DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
-"""The units a duration may be given in."""
-
-_UNIT_SECONDS: dict[str, int] = {
-    "second": 1,
-    "minute": 60,
-    "hour": 3600,
-    "day": 86400,
-    "week": 7 * 86400,
-    "month": 30 * 86400,
-    "year": 365 * 86400,
-}
-
 
 class FrozenDict(Mapping[str, str]):
     """An immutable, hashable, ordered mapping of strings to strings.
@@ -496,7 +486,7 @@ class Duration(_Model):
         Raises:
             OverflowError: the duration is beyond what ``timedelta`` can hold.
         """
-        return timedelta(seconds=self.value * _UNIT_SECONDS[self.unit])
+        return timedelta(seconds=self.value * UNIT_SECONDS[self.unit])
 
     def __str__(self) -> str:
         return f"{self.value} {self.unit}{'' if self.value == 1 else 's'}"

@@ -63,8 +63,8 @@ WANTED: dict[str, Wanted] = {
         _NO_VALUE,
         (
             Rule.INVALID_DURATION,
-            "Duration must be a whole number and a unit (second, minute, hour, day, week,"
-            " month or year), got {found}",
+            "Duration must be a whole number and a unit"
+            f" ({', '.join(DURATION_UNITS[:-1])} or {DURATION_UNITS[-1]}), got {{found}}",
         ),
     ),
     "DECIMAL": Wanted(

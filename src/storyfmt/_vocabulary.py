@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 MAX_INT = 2**53 - 1
 """The largest integer a story may hold: the largest every JSON reader keeps exactly."""
@@ -11,9 +11,13 @@ MAX_INT = 2**53 - 1
 MAX_LINE = 100_000
 """The longest line, in characters, a story may hold."""
 
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
-"""Characters no line of a story may hold: control characters but tab, a
-byte-order mark, and lone surrogates (which stand for bytes that are not UTF-8)."""
+FORBIDDEN_RANGES = "\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff"
+"""The characters no line of a story may hold, as the body of a regex class:
+control characters but tab and LF, a byte-order mark, and lone surrogates
+(which stand for bytes that are not UTF-8)."""
+
+FORBIDDEN = re.compile(f"[{FORBIDDEN_RANGES}]")
+"""A search for the characters no story may hold."""
 
 Kind = Literal["card", "brief"]
 """The two kinds of story."""
@@ -113,5 +117,13 @@ def section_of(line: str, kind: Kind) -> Section | None:
     return section
 
 
-DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year")
+DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
+"""The units a duration may be given in."""
+
+DURATION_UNITS: tuple[DurationUnit, ...] = get_args(DurationUnit)
 """The units of a Duration, in the singular."""
+
+UNIT_SECONDS: dict[DurationUnit, int] = dict(
+    zip(DURATION_UNITS, (1, 60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400), strict=True)
+)
+"""How many seconds each unit stands for (a month is 30 days, a year 365)."""
