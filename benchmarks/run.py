@@ -395,7 +395,7 @@ def main() -> None:
             for number in range(files):
                 seed = SEED_CARD if number % 2 else SEED_BRIEF
                 story = seed.replace("Japan", f"Japan {number}", 1)
-                Path(halves[number % 2], f"{number:05d}.txt").write_text(story)
+                Path(halves[number % 2], f"{number:05d}.story").write_text(story)
             check = [command, "check", "-q"]
             cores = os.cpu_count() or 1
             workers = [1, 2] + ([cores] if cores > 2 else [])

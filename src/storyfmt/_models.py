@@ -301,13 +301,24 @@ other way has every line checked.
 """
 
 
+class _LineCheck:
+    """A line validator that passes the values the parser built without checking.
+
+    ``check`` is the check itself, for callers that run it directly.
+    """
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        self.check = check
+
+    def __call__(self, value: str, info: ValidationInfo) -> str:
+        return value if info.context is PARSED else self.check(value)
+
+
 def _lines(check: Callable[[str], str]) -> AfterValidator:
     """A validator that runs ``check``, unless the parser built the value."""
-
-    def validate(value: str, info: ValidationInfo | None = None) -> str:
-        return value if info is not None and info.context is PARSED else check(value)
-
-    return AfterValidator(validate)
+    return AfterValidator(_LineCheck(check))
 
 
 Line = Annotated[str, _lines(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
