@@ -286,12 +286,9 @@ class Builder:
             part.problems.extend(problems)
         return part
 
-    def item(self, children: list[Token]) -> Item:
-        question, answer = children
-        return Item(question, answer)
-
-    def further_learning(self, children: list[Any]) -> Part:
-        heading, *items = children
+    def further_learning(self, children: list[Token]) -> Part:
+        heading, *blocks = children
+        items = [Item(blocks[i], blocks[i + 1]) for i in range(0, len(blocks) - 1, 2)]
         part = _part("further_learning", heading)
         last = items[-1] if items else None
         if (

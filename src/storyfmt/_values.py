@@ -33,7 +33,10 @@ def content(token: Token) -> str:
 
 def lines(token: Token) -> list[str]:
     """The contents of the lines of a token that spans lines, blank lines left out."""
-    return [line for line in (raw.strip(" \t") for raw in str(token.value).split("\n")) if line]
+    text = str(token.value).strip(" \t\n")
+    if "\n" not in text:
+        return [text]  # the usual answer or paragraph: one line, then blank lines
+    return [line for line in (raw.strip(" \t") for raw in text.split("\n")) if line]
 
 
 def span(token: Token, offset: int = 0, length: int | None = None) -> Span:
