@@ -260,20 +260,25 @@ class Builder:
 
     # ---- The Breakdown, Top Keywords, Further Learning, footer
 
-    def breakdown(self, children: list[Token]) -> Part:
-        heading, *bullets = children
+    def point(self, children: list[Token]) -> tuple[str, int, int] | None:
+        # The line token is let go at once: a long Breakdown is never held as
+        # line tokens, only as its points.
+        (bullet,) = children
+        if isinstance(bullet, Stand):
+            return None
+        text = str(bullet.value).lstrip(" \t")[1:].strip(" \t\n")
+        return text, bullet.line or 0, bullet.start_pos or 0
+
+    def breakdown(self, children: list[Any]) -> Part:
+        heading, *points = children
         part = _part("breakdown", heading)
         count, problem = _count(heading)
         if problem is not None:
             part.problems.append(problem)
-        points: list[str] = []
-        lines, starts = array("q"), array("q")
-        for bullet in bullets:
-            if not isinstance(bullet, Stand):
-                points.append(str(bullet.value).lstrip(" \t")[1:].strip(" \t\n"))
-                lines.append(bullet.line or 0)
-                starts.append(bullet.start_pos or 0)
-        part.fields["breakdown"] = {"count": count, "points": points}
+        taken = [point for point in points if point is not None]
+        lines = array("q", [line for _, line, _ in taken])
+        starts = array("q", [start for _, _, start in taken])
+        part.fields["breakdown"] = {"count": count, "points": [text for text, _, _ in taken]}
         return part._replace(points=(lines, starts))
 
     def keywords(self, children: list[Token]) -> Part:
