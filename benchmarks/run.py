@@ -30,7 +30,12 @@ import lark
 import pydantic
 
 import storyfmt
-from storyfmt._parser import get_parser
+from storyfmt._grammar import get_parser
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CARD = (ROOT / "examples" / "card-japan-korea-summit.story").read_text("utf-8")
@@ -201,6 +206,33 @@ def _format_time(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
+def _toml_value(value: object) -> str:
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{_toml_key(key)} = {_toml_value(item)}" for key, item in value.items())
+        return "{ " + pairs + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return json.dumps(value)  # strings, numbers and booleans are written alike
+
+
+def _toml_key(key: str) -> str:
+    return (
+        key
+        if key.replace("_", "").replace("-", "").isalnum() and key.isascii()
+        else json.dumps(key)
+    )
+
+
+def toml_text(story: storyfmt.StoryCard | storyfmt.StoryBrief) -> str:
+    """The story's data (its JSON, without nulls) written as TOML, one key per line."""
+    data = json.loads(storyfmt.to_json(story))
+    return "".join(
+        f"{_toml_key(key)} = {_toml_value(value)}\n"
+        for key, value in data.items()
+        if value is not None
+    )
+
+
 def loads_and_json_times(text: str, repeat: int) -> tuple[float, float]:
     """Seconds per call of ``loads`` on a story, and of ``model_validate_json`` on its JSON."""
     story = storyfmt.loads(text)
@@ -253,6 +285,13 @@ def main() -> None:
             f"seed {kind}: Lark Earley parse (naive grammar)",
             earley_time,
             f"{earley_time / loads:.0f}× `loads`",
+        )
+        as_toml = toml_text(storyfmt.loads(text))
+        toml_time = median_time(partial(tomllib.loads, as_toml), repeat=repeat)
+        table.add(
+            f"seed {kind}: stdlib `tomllib.loads` of the same data as TOML",
+            toml_time,
+            f"`loads` is **{loads / toml_time:.2f}×** this",
         )
         table.add(f"seed {kind}: `str.splitlines`", floor, f"`loads` is {loads / floor:.0f}× this")
         if kind == "card":
@@ -356,7 +395,7 @@ def main() -> None:
             for number in range(files):
                 seed = SEED_CARD if number % 2 else SEED_BRIEF
                 story = seed.replace("Japan", f"Japan {number}", 1)
-                Path(halves[number % 2], f"{number:05d}.txt").write_text(story)
+                Path(halves[number % 2], f"{number:05d}.story").write_text(story)
             check = [command, "check", "-q"]
             cores = os.cpu_count() or 1
             workers = [1, 2] + ([cores] if cores > 2 else [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import lark
 from conftest import ROOT
@@ -32,3 +33,11 @@ def test_the_earley_baselines_parse_the_seeds() -> None:
     ):
         tree = lark.Lark(grammar, parser="earley").parse(text + "\n")
         assert len(tree.children) == sections
+
+
+def test_the_toml_baseline_holds_the_same_data() -> None:
+    for text in (bench.SEED_CARD, bench.SEED_BRIEF):
+        story = storyfmt.loads(text)
+        data = json.loads(storyfmt.to_json(story))
+        expected = {key: value for key, value in data.items() if value is not None}
+        assert bench.tomllib.loads(bench.toml_text(story)) == expected

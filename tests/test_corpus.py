@@ -90,3 +90,39 @@ def test_invalid_corpus_has_files_with_several_faults() -> None:
     ]
     assert counts.count(2) >= 2
     assert counts.count(3) >= 2
+
+
+def _readme_tables() -> str:
+    """The corpus README's two tables, as the files make them."""
+    valid = [
+        "| file | canonical | warnings |",
+        "| --- | --- | --- |",
+    ]
+    for path in VALID:
+        canonical = "no: see `.out.txt`" if path.with_suffix(".out.txt").exists() else "yes"
+        codes = sorted({d.code for d in storyfmt.validate(path.read_bytes())})
+        valid.append(f"| `{path.name}` | {canonical} | {', '.join(codes) or 'none'} |")
+    invalid = [
+        "| file | diagnostics (line:column code) |",
+        "| --- | --- |",
+    ]
+    for path in INVALID:
+        found = json.loads(path.with_suffix(".errors.json").read_text("utf-8"))
+        shown = ", ".join(
+            f"{d['line']}:{d['column']} {d['code']}"
+            + (" (warning)" if d["severity"] == "warning" else "")
+            for d in found
+        )
+        invalid.append(f"| `{path.name}` | {shown} |")
+    return (
+        f"## Valid stories ({len(VALID)})\n\n"
+        + "\n".join(valid)
+        + f"\n\n## Invalid stories ({len(INVALID)})\n\n"
+        + "\n".join(invalid)
+        + "\n"
+    )
+
+
+def test_the_readme_lists_every_corpus_file_with_its_results() -> None:
+    readme = (CORPUS / "README.md").read_text("utf-8")
+    assert readme[readme.index("## Valid stories") :] == _readme_tables()

@@ -14,9 +14,11 @@ from conftest import ROOT
 import storyfmt
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, render
-from storyfmt._lexer import decode, split_lines
+from storyfmt._source import decode, split_lines
 
 RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
+FORMAT = (ROOT / "docs" / "format.md").read_text("utf-8")
+GRAMMAR = (ROOT / "grammar" / "story.lark").read_text("utf-8")
 _SECTION = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)
 _BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
@@ -109,3 +111,33 @@ def test_the_docs_examples_cover_the_recipes() -> None:
     assert any("dask.bag" in code for code in recipes)
     assert any("pandas" in code for code in recipes)
     assert any("storyfmt.testing" in code for code in recipes)
+
+
+# The grammar's sections, as the documentation site's snippet includes name them.
+_MARKER = re.compile(r"// --8<-- \[(start|end):([a-z][-_0-9a-z]*)\]")
+# A section included as the only line of a code block in the grammar's language, so that
+# it reads as grammar and never as a story example.
+_INCLUDE = re.compile(
+    r'^```lark\n--8<-- "grammar/story\.lark:([a-z][-_0-9a-z]*)"\n```$', re.MULTILINE
+)
+
+
+def _grammar_sections() -> list[str]:
+    lines = [line for line in GRAMMAR.splitlines() if "--8<--" in line]
+    markers = [(m[1], m[2]) for line in lines if (m := _MARKER.fullmatch(line))]
+    assert len(markers) == len(lines), "a section marker of the grammar is misspelt"
+    return [name for kind, name in markers if kind == "start"]
+
+
+def test_every_grammar_section_starts_and_ends_once_without_nesting() -> None:
+    sections = _grammar_sections()
+    assert sections
+    assert len(set(sections)) == len(sections)
+    markers = [(m[1], m[2]) for m in _MARKER.finditer(GRAMMAR)]
+    assert markers == [(kind, name) for name in sections for kind in ("start", "end")]
+
+
+def test_the_format_page_shows_every_grammar_section_once() -> None:
+    included = _INCLUDE.findall(FORMAT)
+    assert FORMAT.count("--8<--") == len(included), "an include outside a lark code block"
+    assert sorted(included) == sorted(_grammar_sections())

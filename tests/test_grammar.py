@@ -1,24 +1,89 @@
-"""The grammar itself: conflict-free LALR, shipped with the package, cached safely."""
+"""The grammar itself: it is the format (plain Lark accepts every valid story and
+rejects every structural fault), conflict-free LALR, shipped, cached safely."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import CORPUS, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 from lark import Lark
+from lark.exceptions import UnexpectedInput
 
-from storyfmt._lexer import LineLexer
-from storyfmt._parser import grammar_text
+import storyfmt
+from storyfmt._grammar import START_RULES, grammar_text
+from storyfmt._vocabulary import DURATION_UNITS, SECTIONS
+
+GRAMMAR = ROOT / "grammar" / "story.lark"
+
+# What no context-free grammar can say: a story whose first error is one of
+# these may parse with the bare grammar. Every other first error must not.
+_BEYOND_GRAMMAR = {"SF208", "SF209", "SF214"}
+_STRUCTURE_AND_FORMS = {f"SF{n}" for n in range(201, 217)} | {"SF301", "SF302", "SF303"}
 
 
-def test_grammar_has_no_conflicts_in_strict_mode() -> None:
+def test_grammar_has_no_conflicts_or_colliding_terminals_in_strict_mode() -> None:
     pytest.importorskip("interegular")
-    Lark(grammar_text(), parser="lalr", lexer=LineLexer, start=["card", "brief"], strict=True)
+    Lark(grammar_text(), parser="lalr", start=list(START_RULES), strict=True)
+
+
+def _bare_input(path: Path) -> str:
+    """A file as the grammar reads it: UTF-8, one leading BOM dropped, LF line breaks."""
+    text = path.read_bytes().decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _first_error(path: Path) -> str | None:
+    expected = json.loads(path.with_suffix(".errors.json").read_text("utf-8"))
+    return next((e["code"] for e in expected if e["severity"] == "error"), None)
+
+
+def test_plain_lark_reads_the_whole_corpus_with_the_grammar_file() -> None:
+    """No storyfmt code: Lark.open on the file, its own contextual lexer."""
+    parser = Lark.open(str(GRAMMAR), parser="lalr", start="story")
+    accepted, rejected = [], []
+    for path in sorted((CORPUS / "valid").glob("*.txt")):
+        parser.parse(_bare_input(path))  # raises for a valid story it cannot read
+        accepted.append(path.name)
+    for path in sorted((CORPUS / "invalid").glob("*.txt")):
+        first = _first_error(path)
+        if first not in _STRUCTURE_AND_FORMS or first in _BEYOND_GRAMMAR:
+            continue
+        with pytest.raises(UnexpectedInput):
+            parser.parse(_bare_input(path))
+        rejected.append(path.name)
+    assert len(accepted) >= 48
+    assert len(rejected) >= 35
+
+
+def test_the_kind_start_rules_read_each_kind() -> None:
+    parser = Lark.open(str(GRAMMAR), parser="lalr", start=list(START_RULES))
+    card, brief = (
+        ROOT / "examples" / f"{kind}-japan-korea-summit.story" for kind in ("card", "brief")
+    )
+    assert parser.parse(card.read_text("utf-8"), start="card").data == "card"
+    assert parser.parse(brief.read_text("utf-8"), start="brief").data == "brief"
+    assert parser.parse(card.read_text("utf-8"), start="story").data == "card"
+    with pytest.raises(UnexpectedInput):
+        parser.parse(brief.read_text("utf-8"), start="card")
+
+
+def test_every_section_of_the_registry_is_a_rule_and_a_heading_terminal() -> None:
+    parser = Lark(grammar_text(), parser="lalr", start=list(START_RULES))
+    rules = {rule.origin.name for rule in parser.rules}
+    terminals = {terminal.name: terminal for terminal in parser.terminals}
+    for section in SECTIONS:
+        assert section.field in rules
+        pattern = terminals[section.terminal].pattern.to_regexp()
+        for line in (section.heading, section.heading.replace("'", "\u2019")):
+            assert re.fullmatch(pattern, f"  {line} \n")
 
 
 def test_packaged_grammar_is_the_top_level_grammar() -> None:
@@ -64,8 +129,9 @@ def test_an_unwritable_cache_dir_is_not_an_error(tmp_path: Path) -> None:
 
 _EVERY_RESULT = """
 import json, pathlib, sys, storyfmt
-from storyfmt._parser import get_parser
-out = {"fast": get_parser(fast=True) is not None}
+from storyfmt._grammar import get_parser
+from storyfmt._parser import BUILDER
+out = {"fast": get_parser(BUILDER, fast=True) is not None}
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
     data = path.read_bytes()
     diagnostics = storyfmt.validate(data)
@@ -101,3 +167,25 @@ def test_lark_cython_gives_the_same_results_as_pure_python() -> None:
     assert pure_results.pop("fast") is False
     assert fast_results == pure_results
     assert len(fast_results) > 90
+
+
+@given(
+    st.text(alphabet=" \t/ab", max_size=14).filter(lambda text: text.strip(" \t")),
+    st.sampled_from(["", " ", "\t "]),
+)
+def test_tag_lines_split_into_items_as_str_split_does(body: str, indent: str) -> None:
+    """The grammar splits a tag line like ``content[:-2].split(" / ")``."""
+    line = indent + body.strip(" \t") + " /"
+    pieces = [piece.strip(" \t") for piece in line.strip(" \t")[:-2].split(" / ")]
+    found = storyfmt.validate(f"Title\n{line}\n")
+    assert sum(item.code == "SF214" for item in found) == pieces.count("")
+    if not found:
+        card = storyfmt.loads(f"Title\n{line}\n")
+        assert isinstance(card, storyfmt.StoryCard)
+        assert list(card.tags) == pieces
+
+
+def test_the_grammar_names_the_duration_units_of_the_vocabulary() -> None:
+    match = re.search(r"^DURATION: .*\(\?:([a-z|]+)\)s\?", grammar_text(), re.MULTILINE)
+    assert match is not None
+    assert tuple(match.group(1).split("|")) == DURATION_UNITS

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from storyfmt import Breakdown, QuestionAnswer, Stats, StoryBrief, StoryCard
+from storyfmt._models import PARSED
 
 
 def _codes(model: type[Any], **fields: Any) -> list[str]:
@@ -109,3 +110,17 @@ def test_breakdown_needs_a_point() -> None:
 
 def test_unknown_fields_are_refused() -> None:
     assert _codes(StoryCard, title="T", subtitle="x") == ["extra_forbidden"]
+
+
+def test_line_checks_pass_parsed_fields_and_check_all_others() -> None:
+    # The parser's grammar has checked each line; a model built otherwise is checked.
+    fields = {"title": "Story Stats"}
+    assert StoryCard.model_validate(fields, context=PARSED).title == "Story Stats"
+    with pytest.raises(ValidationError, match="section heading"):
+        StoryCard.model_validate(fields)
+    with pytest.raises(ValidationError, match="section heading"):
+        StoryCard.model_validate(fields, context={"parsed": True})
+    # What no grammar checks is checked for parsed fields too.
+    stats = {"title": "T", "stats": {"other": {"status": "x"}}}
+    with pytest.raises(ValidationError, match="only in case"):
+        StoryCard.model_validate(stats, context=PARSED)

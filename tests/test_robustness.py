@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,20 @@ from hypothesis import strategies as st
 
 import storyfmt
 from storyfmt import StoryFormatError
+from storyfmt._grammar import grammar_text
 from storyfmt._vocabulary import BRIEF_HEADINGS, CARD_HEADINGS, MAX_LINE
 
 SOURCES = sorted((ROOT / "examples").glob("*.story")) + sorted((CORPUS / "valid").glob("*.txt"))
 _HEADINGS = [*sorted(CARD_HEADINGS | BRIEF_HEADINGS), "The Breakdown 3", "  • point"]
+
+
+# The grammar's own names (TAG_SEP, _BLANK, STATUS_KEY...) and Lark's phrases
+# never reach a message.
+_GRAMMAR_NAMES = re.compile(
+    r"Expected one of|\b("
+    + "|".join(sorted(set(re.findall(r"^(_[A-Z]+|[A-Z]+(?:_[A-Z]+)+)\b", grammar_text(), re.M))))
+    + r")\b"
+)
 
 
 def _check_contract(data: str | bytes) -> None:
@@ -30,6 +41,7 @@ def _check_contract(data: str | bytes) -> None:
         assert item.code.startswith("SF")
         for internal in ("__ANON", "Token(", "$END", "Input should", "after validation"):
             assert internal not in item.message
+        assert not _GRAMMAR_NAMES.search(item.message), item.message
     errors = [item for item in found if item.severity == "error"]
     if errors:
         with pytest.raises(StoryFormatError) as raised:

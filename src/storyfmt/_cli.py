@@ -35,7 +35,6 @@ from storyfmt._config import (
 )
 from storyfmt._diagnostics import StoryFormatError, render
 from storyfmt._files import NotRewritten, Snapshot, links_outside, write_file
-from storyfmt._lexer import decode, split_lines
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._parser import loads
 from storyfmt._render import to_html, to_markdown
@@ -57,6 +56,7 @@ from storyfmt._serialize import (
     to_json,
     to_yaml,
 )
+from storyfmt._source import decode, split_lines
 from storyfmt._writer import dumps
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAILURE = 0, 1, 2

@@ -123,10 +123,26 @@ def cap(found: Iterable[Diagnostic], severity: Severity = "error") -> list[Diagn
 
 
 def quote(text: str, limit: int = 60) -> str:
-    """Quote a piece of the user's text for a message, shortened if long."""
+    """Quote a piece of the user's text for a message, shortened if long.
+
+    Characters that cannot be told from a space or from nothing (a no-break
+    space, a tab, a zero-width space) are shown by their code point, so that a
+    line which looks right can be seen to be wrong:
+
+    >>> quote("Top\u00a0Keywords")
+    "'Top[U+00A0]Keywords'"
+    """
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
+    if not text.isprintable():
+        text = "".join(_visible(char) for char in text)
     return "'" + text + "'"
+
+
+def _visible(char: str) -> str:
+    if char == " " or (char.isprintable() and not char.isspace()):
+        return char
+    return f"[U+{ord(char):04X}]"
 
 
 _EXCERPT = 100
@@ -168,7 +184,7 @@ def render(
     lines are given, the offending line follows with a caret under the column,
     then the hint, if any. ``color`` adds ANSI colours for a terminal.
 
-    >>> print(render(Diagnostic(2, 1, "SF301", "error", "Virality must be a number"),
+    >>> print(render(Diagnostic(2, 1, Rule.INVALID_NUMBER, "error", "Virality must be a number"),
     ...              ["Virality", "high"], "card.txt"))
     card.txt:2:1: error[SF301] Virality must be a number
      2 | high

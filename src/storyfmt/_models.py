@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import sys
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar, Literal, TypeGuard
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeGuard
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     TypeAdapter,
+    ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
@@ -33,10 +34,13 @@ from storyfmt._codes import Rule
 from storyfmt._vocabulary import (
     BRIEF_HEADINGS,
     CARD_HEADINGS,
+    FORBIDDEN_RANGES,
     MAX_INT,
     MAX_LINE,
     STATS_FIELDS,
     STATS_KEYS_FOLDED,
+    UNIT_SECONDS,
+    DurationUnit,
     is_card_heading,
 )
 
@@ -54,7 +58,7 @@ __all__ = [
 
 # Anything that cannot appear inside a line of story text: control characters
 # other than tab, a byte-order mark, and lone surrogates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+_FORBIDDEN = re.compile(f"[\n{FORBIDDEN_RANGES}]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -288,22 +292,51 @@ def _other_key_json() -> dict[str, Any]:
     return _text_json(_ONE_LINE, never=[_CARD_HEADING, *known])
 
 
-Line = Annotated[str, AfterValidator(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
-CardLine = Annotated[str, AfterValidator(_check_card_line), WithJsonSchema(_CARD_LINE_JSON)]
+PARSED: Final = object()
+"""The validation context of fields the parser built from story text.
+
+The grammar and the character checks have already checked each of their lines,
+so the line checks below pass them without looking again. A model built any
+other way has every line checked.
+"""
+
+
+class _LineCheck:
+    """A line validator that passes the values the parser built without checking.
+
+    ``check`` is the check itself, for callers that run it directly.
+    """
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        self.check = check
+
+    def __call__(self, value: str, info: ValidationInfo) -> str:
+        return value if info.context is PARSED else self.check(value)
+
+
+def _lines(check: Callable[[str], str]) -> AfterValidator:
+    """A validator that runs ``check``, unless the parser built the value."""
+    return AfterValidator(_LineCheck(check))
+
+
+Line = Annotated[str, _lines(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
+CardLine = Annotated[str, _lines(_check_card_line), WithJsonSchema(_CARD_LINE_JSON)]
 Title = Annotated[
     str,
-    AfterValidator(_check_title),
+    _lines(_check_title),
     WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, _either(BRIEF_HEADINGS), "[0-9]+"])),
 ]
 Headline = Annotated[
     str,
-    AfterValidator(_check_headline),
+    _lines(_check_headline),
     WithJsonSchema(_text_json(_ONE_LINE, never=[_CARD_HEADING, "[\\s\\S]* /"])),
 ]
 # One tag alone must fit on the tag line, after which " /" is written.
 Tag = Annotated[
     str,
-    AfterValidator(_check_tag),
+    _lines(_check_tag),
     WithJsonSchema(
         _text_json(_ONE_LINE, max_length=MAX_LINE - 2, never=["[\\s\\S]*(?: / [\\s\\S]*| /)"])
     ),
@@ -311,15 +344,13 @@ Tag = Annotated[
 Tags = Annotated[tuple[Tag, ...], AfterValidator(_check_tag_line)]
 Point = Annotated[
     str,
-    AfterValidator(_check_point),
+    _lines(_check_point),
     WithJsonSchema(_text_json(_ONE_LINE, max_length=MAX_LINE - 2)),
 ]
-Answer = Annotated[
-    str, AfterValidator(_check_answer), WithJsonSchema(_lines_json(_CARD_HEADING, "\\n"))
-]
+Answer = Annotated[str, _lines(_check_answer), WithJsonSchema(_lines_json(_CARD_HEADING, "\\n"))]
 BriefText = Annotated[
     str,
-    AfterValidator(_check_brief_text),
+    _lines(_check_brief_text),
     WithJsonSchema(_lines_json(_either(BRIEF_HEADINGS), "\\n\\n?")),
 ]
 OtherKey = Annotated[str, AfterValidator(_check_other_key)]
@@ -328,19 +359,6 @@ Virality = Annotated[
     Field(ge=0, le=sys.float_info.max, allow_inf_nan=False),
     AfterValidator(_no_negative_zero),
 ]
-
-DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
-"""The units a duration may be given in."""
-
-_UNIT_SECONDS: dict[str, int] = {
-    "second": 1,
-    "minute": 60,
-    "hour": 3600,
-    "day": 86400,
-    "week": 7 * 86400,
-    "month": 30 * 86400,
-    "year": 365 * 86400,
-}
 
 
 class FrozenDict(Mapping[str, str]):
@@ -479,7 +497,7 @@ class Duration(_Model):
         Raises:
             OverflowError: the duration is beyond what ``timedelta`` can hold.
         """
-        return timedelta(seconds=self.value * _UNIT_SECONDS[self.unit])
+        return timedelta(seconds=self.value * UNIT_SECONDS[self.unit])
 
     def __str__(self) -> str:
         return f"{self.value} {self.unit}{'' if self.value == 1 else 's'}"

@@ -9,10 +9,11 @@ from typing import Any, Literal
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
-from storyfmt._lexer import Kind
-from storyfmt._parser import Path_, Span, parse_text
+from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
-from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
+from storyfmt._transform import Path_
+from storyfmt._values import Span
+from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS, Kind
 
 Form = Literal["text", "json", "yaml", "jsonl"]
 

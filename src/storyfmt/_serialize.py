@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, cap, diagnostic, quote
+from storyfmt._locate import explain
 from storyfmt._models import (
     Story,
     StoryBrief,
@@ -23,7 +24,8 @@ from storyfmt._models import (
     is_validated,
     story_adapter,
 )
-from storyfmt._parser import Path_, Span, explain, too_precise
+from storyfmt._transform import Path_
+from storyfmt._values import Span, too_precise
 from storyfmt._vocabulary import MAX_LINE
 
 if TYPE_CHECKING:

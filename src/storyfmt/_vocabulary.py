@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple, get_args
 
 MAX_INT = 2**53 - 1
 """The largest integer a story may hold: the largest every JSON reader keeps exactly."""
@@ -10,29 +11,55 @@ MAX_INT = 2**53 - 1
 MAX_LINE = 100_000
 """The longest line, in characters, a story may hold."""
 
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
-"""Characters no line of a story may hold: control characters but tab, a
-byte-order mark, and lone surrogates (which stand for bytes that are not UTF-8)."""
+FORBIDDEN_RANGES = "\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ud800-\udfff"
+"""The characters no line of a story may hold, as the body of a regex class:
+control characters but tab and LF, a byte-order mark, and lone surrogates
+(which stand for bytes that are not UTF-8)."""
 
-STATS_HEADING = "Story Stats"
-BREAKDOWN_HEADING = "The Breakdown"
-KEYWORDS_HEADING = "Top Keywords"
-FURTHER_HEADING = "Further Learning"
-FOOTER = "You're all caught up"
+FORBIDDEN = re.compile(f"[{FORBIDDEN_RANGES}]")
+"""A search for the characters no story may hold."""
+
+Kind = Literal["card", "brief"]
+"""The two kinds of story."""
+
+
+class Section(NamedTuple):
+    """One section of a story, as the grammar, the models and the writer know it."""
+
+    kind: Kind
+    field: str
+    """The model field, and the grammar rule that builds it."""
+    heading: str
+    """The heading line, with ``'`` for the apostrophe."""
+    terminal: str
+    """The grammar terminal of the heading line."""
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("card", "stats", "Story Stats", "STATS"),
+    Section("card", "breakdown", "The Breakdown", "BREAKDOWN"),
+    Section("card", "keywords", "Top Keywords", "KEYWORDS"),
+    Section("card", "further_learning", "Further Learning", "FURTHER"),
+    Section("card", "end_of_feed", "You're all caught up", "FOOTER"),
+    Section("brief", "whats_happening", "What's Happening?", "HAPPENING"),
+    Section("brief", "why_its_important", "Why It's Important?", "IMPORTANT"),
+    Section("brief", "whats_next", "What's Next?", "NEXT"),
+    Section("brief", "beyond_the_headlines", "Beyond the Headlines", "BEYOND"),
+)
+"""Every section, in the order of its kind: the one registry of sections (the
+footer counts as the card's last section)."""
+
+FOOTER = SECTIONS[4].heading
 
 CARD_SECTIONS: dict[str, str] = {
-    "stats": STATS_HEADING,
-    "breakdown": BREAKDOWN_HEADING,
-    "keywords": KEYWORDS_HEADING,
-    "further_learning": FURTHER_HEADING,
+    section.field: section.heading
+    for section in SECTIONS
+    if section.kind == "card" and section.field != "end_of_feed"
 }
 """Card sections in their required order: field name to heading."""
 
 BRIEF_SECTIONS: dict[str, str] = {
-    "whats_happening": "What's Happening?",
-    "why_its_important": "Why It's Important?",
-    "whats_next": "What's Next?",
-    "beyond_the_headlines": "Beyond the Headlines",
+    section.field: section.heading for section in SECTIONS if section.kind == "brief"
 }
 """Brief sections in their required order: field name to heading."""
 
@@ -69,3 +96,34 @@ def is_card_heading(line: str) -> bool:
     return line in CARD_HEADINGS or (
         line.startswith("The Breakdown") and BREAKDOWN_LINE.fullmatch(line) is not None
     )
+
+
+_HEADING_SECTIONS = {
+    kind: {
+        variant: section
+        for section in SECTIONS
+        if section.kind == kind
+        for variant in (section.heading, section.heading.replace("'", "\u2019"))
+    }
+    for kind in ("card", "brief")
+}
+
+
+def section_of(line: str, kind: Kind) -> Section | None:
+    """The section whose heading a trimmed line is, in a story of ``kind``, if any."""
+    section = _HEADING_SECTIONS[kind].get(line)
+    if section is None and kind == "card" and BREAKDOWN_LINE.fullmatch(line):
+        return SECTIONS[1]
+    return section
+
+
+DurationUnit = Literal["second", "minute", "hour", "day", "week", "month", "year"]
+"""The units a duration may be given in."""
+
+DURATION_UNITS: tuple[DurationUnit, ...] = get_args(DurationUnit)
+"""The units of a Duration, in the singular."""
+
+UNIT_SECONDS: dict[DurationUnit, int] = dict(
+    zip(DURATION_UNITS, (1, 60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400), strict=True)
+)
+"""How many seconds each unit stands for (a month is 30 days, a year 365)."""

@@ -130,7 +130,7 @@ def _fits(annotated: Any) -> Callable[[Any], bool]:
     which costs microseconds; a type without them is checked by pydantic.
     """
     checks = [
-        cast("Callable[[Any], object]", meta.func)
+        cast("Callable[[Any], object]", getattr(meta.func, "check", meta.func))
         for meta in get_args(annotated)[1:]
         if isinstance(meta, AfterValidator)
     ]

@@ -1,0 +1,504 @@
+"""Syntax errors: each one explained in the words of the format, and mended so
+that parsing goes on and finds the story's other problems.
+
+Where a line does not fit, the terminal the parser expected says what the
+story needed there, and :data:`WANTED` turns it into a code and a sentence.
+The error is then mended as a person would read the story:
+
+- a wrong line stands for the line expected there (``Virality`` then ``high``
+  is a Virality with a bad value, and the pairs after it still pair up);
+- a missing line is stood in for, and what came instead is read again (a
+  heading right after ``Story Stats``);
+- lines that fit nowhere are skipped, up to the next heading.
+
+Messages quote the story's own lines, never the grammar's names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from lark import Token
+
+from storyfmt._codes import Rule
+from storyfmt._diagnostics import Diagnostic, diagnostic, quote
+from storyfmt._grammar import Fault, Stand
+from storyfmt._transform import Part, heading_hint
+from storyfmt._vocabulary import (
+    BRIEF_SECTIONS,
+    DURATION_UNITS,
+    SECTIONS,
+    STATS_FIELDS,
+    Kind,
+    Section,
+    section_of,
+)
+
+BULLET_MARKERS = frozenset("\u2022-*")
+"""The characters that mark a bullet line when whitespace follows them."""
+
+
+class Wanted(NamedTuple):
+    """What the parser wanted where a line did not fit, in the words of the format.
+
+    Messages may name ``{key}`` (the line before), ``{heading}`` (the section's
+    heading) and ``{found}`` (the line that came instead).
+    """
+
+    stand_in: tuple[str, ...]
+    """The terminals fed to the parser in place of the missing or wrong line."""
+    missing: tuple[Rule, str]
+    """Code and message when a heading, a blank line or the end came instead."""
+    wrong: tuple[Rule, str] | None
+    """Code and message when a line of another kind came instead."""
+
+
+_NO_VALUE = (Rule.MISSING_VALUE, "{key} has no value line")
+
+WANTED: dict[str, Wanted] = {
+    "VALUE": Wanted(("VALUE",), _NO_VALUE, None),
+    "DURATION": Wanted(
+        ("DURATION",),
+        _NO_VALUE,
+        (
+            Rule.INVALID_DURATION,
+            "Duration must be a whole number and a unit"
+            f" ({', '.join(DURATION_UNITS[:-1])} or {DURATION_UNITS[-1]}), got {{found}}",
+        ),
+    ),
+    "DECIMAL": Wanted(
+        ("DECIMAL",), _NO_VALUE, (Rule.INVALID_NUMBER, "Virality must be a number, got {found}")
+    ),
+    "INTEGER": Wanted(
+        ("INTEGER",),
+        _NO_VALUE,
+        (Rule.INVALID_INTEGER, "Articles must be a whole number, got {found}"),
+    ),
+    "OTHER_KEY": Wanted(
+        ("OTHER_KEY", "VALUE"),
+        (Rule.EMPTY_SECTION, "{heading} has no key and value lines"),
+        (Rule.MISSING_VALUE, "{found}: a key and its value go on two lines"),
+    ),
+    "BULLET": Wanted(
+        ("BULLET",),
+        (Rule.EMPTY_SECTION, "{heading} has no bullet points"),
+        (
+            Rule.UNEXPECTED_LINE,
+            "expected a bullet line ('  \u2022 text') or a section heading, found {found}",
+        ),
+    ),
+    "FIRST_TAG": Wanted(
+        ("FIRST_TAG", "TAG_END"),
+        (Rule.EMPTY_SECTION, "{heading} has no tag line"),
+        (Rule.NOT_A_TAG_LINE, "expected a tag line ending with ' /', got {found}"),
+    ),
+    "QUESTION": Wanted(
+        ("QUESTION", "ANSWER"), (Rule.EMPTY_SECTION, "{heading} has no questions"), None
+    ),
+    "ANSWER": Wanted(("ANSWER",), (Rule.MISSING_ANSWER, "the question {key} has no answer"), None),
+    "PARAGRAPH": Wanted(("PARAGRAPH",), (Rule.EMPTY_SECTION, "{heading} has no text"), None),
+    "TITLE": Wanted(
+        ("TITLE",),
+        (Rule.MISSING_TITLE, "a card starts with its title, found the heading {found}"),
+        (Rule.INVALID_TEXT, "the title {found} is a brief heading, which makes the story a brief"),
+    ),
+}
+"""The one table from the terminal the parser expected to what the story lacks:
+the first of these terminals in the parser's expected set names the error."""
+
+_HINTS = {
+    Rule.MISSING_VALUE: "Story Stats holds pairs of lines: a key, then its value",
+    Rule.NOT_A_TAG_LINE: "write the keywords as 'First / Second / Third /'",
+    Rule.INVALID_NUMBER: "write a decimal number such as 5.1 or 12",
+}
+_AFTER_BLANK_HINTS = {
+    None: "the header ends at the first blank line",
+    "STATS": "a blank line ends the Story Stats pairs",
+    "KEYWORDS": "Top Keywords holds one tag line",
+}
+_MAX_TRIES = 4
+_ORDER = {section.field: index for index, section in enumerate(SECTIONS)}
+_TERMINALS = {section.terminal: section for section in SECTIONS}
+_NEGATIVE = {
+    "DURATION": ("Duration", re.compile(rf"-[0-9]+[ \t]+(?:{'|'.join(DURATION_UNITS)})s?")),
+    "DECIMAL": ("Virality", re.compile(r"-[0-9]+(?:\.[0-9]+)?")),
+    "INTEGER": ("Articles", re.compile(r"-[0-9]+")),
+}
+_INLINE_PAIR = re.compile("(" + "|".join(map(re.escape, STATS_FIELDS)) + r")[ \t]*:[ \t]*(.*)")
+_RANK_LIKE = re.compile(r"[^\w\s]*[ \t]*[0-9]+[ \t]*[^\w\s]*")
+
+
+def _line_at(text: str, start: int) -> tuple[str, int]:
+    """The content of the line that starts at ``start``, and where the next line starts."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end + 1
+    return text[start:end].strip(" \t\n"), end
+
+
+def _content(token: Token) -> str:
+    return str(token.value).strip(" \t\n")
+
+
+class Recovery:
+    """Explains and mends the syntax errors of one story, collecting the diagnostics."""
+
+    def __init__(self, text: str, kind: Kind, problems: list[Diagnostic]) -> None:
+        self.text = text
+        self.kind = kind
+        self.problems = problems
+        self.mended_at = -1
+        self.times = 0
+
+    def __call__(self, fault: Fault) -> bool:
+        # Each mending either takes the line or moves past it; should one leave
+        # the parser stuck on the same line, the line is skipped instead.
+        self.times = self.times + 1 if fault.pos == self.mended_at else 1
+        self.mended_at = fault.pos
+        if self.times > _MAX_TRIES:
+            if fault.at_end:
+                return False
+            fault.move_to(_line_at(self.text, fault.line_start)[1])
+            return True
+        found, next_line = (
+            ("", fault.pos) if fault.at_end else _line_at(self.text, fault.line_start)
+        )
+        here = fault.pos if fault.at_end else fault.line_start
+        what = section_of(found, self.kind) if found else None
+        previous = fault.previous()
+        heading = self._heading(fault)
+        if previous is not None and previous.type == "FOOTER":
+            return self._after_footer(fault, previous, found)
+        if self.kind == "card" and heading is None and previous is not None:
+            if previous.type == "RANK":
+                # Digits alone before a blank line or a heading: a title, not a rank.
+                self._report_at(
+                    previous,
+                    Rule.INVALID_TEXT,
+                    f"the title {quote(_content(previous))} is only digits, which would read"
+                    " back as a rank",
+                    hint="a title needs more than digits; a rank goes on the line before it",
+                )
+                fault.feed("TITLE")
+                fault.move_to(here)
+                return True
+            if found and what is None:
+                return self._stray(fault, previous, heading, found)
+        expected = set(fault.expected)
+        if "QUESTION" in expected and found and what is None:
+            return self._question_without_blank(fault)
+        terminal = next((t for t in WANTED if t in expected), None)
+        complete = "$END" in expected or any(t in _TERMINALS for t in expected)
+        if terminal is not None and not complete and (what is not None or not found):
+            # A missing line: stand in for it, then read again what came instead.
+            wanted = WANTED[terminal]
+            self._explain(fault, wanted.missing, previous, heading, found)
+            for type_ in wanted.stand_in:
+                fault.feed(type_)
+            fault.move_to(here)
+            return True
+        if what is not None:
+            return self._misplaced(fault, what)
+        if terminal is not None and WANTED[terminal].wrong is not None:
+            # A wrong line: it stands for the line expected there.
+            self._wrong(fault, terminal, previous, heading, found)
+            for type_ in WANTED[terminal].stand_in:
+                fault.feed(type_)
+            if terminal == "BULLET" and heading_hint(found) is not None:
+                # A heading misspelt: its section is not read as The Breakdown's.
+                next_line = self._next_heading(next_line)
+            fault.move_to(next_line)
+            return True
+        return self._stray(fault, previous, heading, found)
+
+    # ---- reporting
+
+    def _report_line(self, fault: Fault, code: Rule, message: str, hint: str | None = None) -> None:
+        self._report_line_at(fault, fault.line_start, code, message, hint)
+
+    def _report_line_at(
+        self, fault: Fault, start: int, code: Rule, message: str, hint: str | None = None
+    ) -> None:
+        """Report a problem at the content of the line that starts at ``start``,
+        at or after the fault's line."""
+        end = self.text.find("\n", start)
+        raw = self.text[start : len(self.text) if end < 0 else end]
+        content = raw.strip(" \t")
+        column = raw.index(content[0]) + 1 if content else 1
+        self.problems.append(
+            diagnostic(
+                code,
+                fault.line + self.text.count("\n", fault.line_start, start),
+                column,
+                message,
+                end_column=column + max(1, len(content)),
+                hint=hint,
+            )
+        )
+
+    def _report_at(self, token: Token, code: Rule, message: str, hint: str | None = None) -> None:
+        assert token.line is not None
+        assert token.column is not None
+        value = str(token.value)
+        column = token.column + len(value) - len(value.lstrip(" \t"))
+        end = column + max(1, len(_content(token)))
+        self.problems.append(
+            diagnostic(code, token.line, column, message, end_column=end, hint=hint)
+        )
+
+    def _explain(
+        self,
+        fault: Fault,
+        entry: tuple[Rule, str],
+        previous: Token | None,
+        heading: Token | None,
+        found: str,
+    ) -> None:
+        """Report a missing line at the line that lacks it."""
+        code, message = entry
+        if code == Rule.MISSING_ANSWER:
+            return  # Further Learning reports it, once it has seen every question
+        text = message.format(
+            key=quote(_content(previous)) if previous is not None else "",
+            heading=quote(_content(heading)) if heading is not None else "",
+            found=quote(found),
+        )
+        target = previous if code == Rule.MISSING_VALUE else heading
+        if target is None:
+            self._report_line(fault, code, text)
+        else:
+            self._report_at(target, code, text, _HINTS.get(code))
+
+    def _wrong(
+        self, fault: Fault, terminal: str, previous: Token | None, heading: Token | None, found: str
+    ) -> None:
+        """Report a line of the wrong kind, on that line."""
+        if terminal in _NEGATIVE and _NEGATIVE[terminal][1].fullmatch(found):
+            key = _NEGATIVE[terminal][0]
+            self._report_line(
+                fault, Rule.OUT_OF_RANGE, f"{key} must not be negative, got {quote(found)}"
+            )
+            return
+        if isinstance(previous, Stand) and previous.type == terminal == "BULLET":
+            return  # one error for a run of lines, however long
+        wrong = WANTED[terminal].wrong
+        assert wrong is not None
+        code, message = wrong
+        hint = _HINTS.get(code)
+        if terminal == "OTHER_KEY":
+            pair = _INLINE_PAIR.fullmatch(found)
+            key, value = (pair.group(1), pair.group(2)) if pair else (found, "")
+            hint = f"write {quote(key)} on one line and {quote(value)} on the next"
+        elif terminal == "BULLET":
+            marked = found[0] in BULLET_MARKERS
+            hint = "put a space after the bullet marker" if marked else heading_hint(found)
+        elif terminal == "DURATION":
+            parts = found.split()
+            if len(parts) == 2 and parts[1].lower().rstrip("s") in DURATION_UNITS:
+                hint = "units are written in lower case"
+        self._report_line(fault, code, message.format(found=quote(found)), hint)
+
+    # ---- skipping
+
+    def _heading(self, fault: Fault) -> Token | None:
+        """The heading of the section the parser is in, if any."""
+        for value in reversed(fault.parser.parser_state.value_stack):
+            if isinstance(value, Token) and value.type in _TERMINALS:
+                return value
+            if isinstance(value, Part):
+                return None
+        return None
+
+    def _next_heading(self, start: int) -> int:
+        """Where the first heading line of this kind at or after ``start`` starts."""
+        pos = start
+        while pos < len(self.text):
+            line, end = _line_at(self.text, pos)
+            if line and section_of(line, self.kind) is not None:
+                return pos
+            pos = end
+        return len(self.text)
+
+    def _after_footer(self, fault: Fault, footer: Token, found: str) -> bool:
+        if fault.at_end:
+            return False
+        self._report_line(
+            fault,
+            Rule.AFTER_FOOTER,
+            f"nothing may follow {quote(_content(footer))} (line {footer.line}),"
+            f" found {quote(found)}",
+        )
+        fault.move_to(len(self.text))
+        return True
+
+    def _misplaced(self, fault: Fault, what: Section) -> bool:
+        """A heading out of order, or given twice: report it, and skip its section."""
+        placed = self._placed(fault)
+        heading = _line_at(self.text, fault.line_start)[0]
+        first = placed.get(what.field)
+        if first is not None:
+            self._report_line(
+                fault,
+                Rule.DUPLICATE_SECTION,
+                f"{quote(heading)} is given twice (first on line {first.line})",
+            )
+        else:
+            later = [token for field, token in placed.items() if _ORDER[field] > _ORDER[what.field]]
+            order = [
+                s.heading for s in SECTIONS if s.kind == self.kind and s.field != "end_of_feed"
+            ]
+            self._report_line(
+                fault,
+                Rule.SECTION_ORDER,
+                f"{quote(heading)} must come before {quote(_content(later[0]))}"
+                f" (line {later[0].line})"
+                if later
+                else f"unexpected heading {quote(heading)}",
+                hint="the sections go in this order: " + ", ".join(order),
+            )
+        fault.move_to(self._next_heading(_line_at(self.text, fault.line_start)[1]))
+        return True
+
+    def _placed(self, fault: Fault) -> dict[str, Token]:
+        """The sections read so far, by field, with their headings."""
+        placed: dict[str, Token] = {}
+        for value in fault.parser.parser_state.value_stack:
+            if isinstance(value, Part) and value.heading is not None:
+                placed.setdefault(value.name, value.heading)
+            elif isinstance(value, Token) and value.type in _TERMINALS:
+                placed.setdefault(_TERMINALS[value.type].field, value)
+        return placed
+
+    def _stray(
+        self, fault: Fault, previous: Token | None, heading: Token | None, found: str
+    ) -> bool:
+        """A line that fits nowhere: report it, and skip to the next heading."""
+        if fault.at_end:
+            return False
+        blank = fault.blank_before()
+        if self.kind == "brief" and heading is None:
+            self._report_line(
+                fault,
+                Rule.BRIEF_WITHOUT_HEADING,
+                f"a brief starts with a section heading, found {quote(found)}",
+                hint="the headings are: " + ", ".join(BRIEF_SECTIONS.values()),
+            )
+        elif heading is None and not blank and previous is not None:
+            return self._header_lines(fault, found)
+        elif heading is not None and heading.type == "KEYWORDS" and not blank:
+            self._report_line(
+                fault,
+                Rule.EXTRA_KEYWORD_LINE,
+                f"Top Keywords holds one tag line; unexpected line {quote(found)}",
+            )
+        elif blank:
+            last = fault.line_start  # the end of the last line before the blank ones
+            while last > 0 and self.text[last - 1] in " \t\n":
+                last -= 1
+            before = fault.line - self.text.count("\n", last, fault.line_start) + 1
+            kind = heading.type if heading is not None else None
+            self._report_line(
+                fault,
+                Rule.UNEXPECTED_LINE,
+                f"expected a section heading after the blank line on line {before},"
+                f" found {quote(found)}",
+                hint=heading_hint(found) or _AFTER_BLANK_HINTS.get(kind),
+            )
+        else:
+            self._report_line(
+                fault,
+                Rule.UNEXPECTED_LINE,
+                f"unexpected line {quote(found)}",
+                hint=heading_hint(found),
+            )
+        fault.move_to(self._next_heading(fault.line_start))
+        return True
+
+    def _question_without_blank(self, fault: Fault) -> bool:
+        """A question line with no blank line after it: a question of two lines,
+        an answer without the blank line before it, or a question with no answer."""
+        hint = "put a blank line between a question and its answer"
+        question, question_end = _line_at(self.text, fault.line_start)
+        following, pos = _line_at(self.text, question_end)
+        if not following or section_of(following, self.kind) is not None:
+            # No answer: Further Learning reports it once it has seen every question.
+            fault.take("QUESTION", question_end)
+            fault.move_to(question_end)
+            return True
+        if not following.endswith("?"):
+            self._report_line_at(
+                fault,
+                question_end,
+                Rule.LONG_QUESTION,
+                f"expected a blank line between the question {quote(question)} and its"
+                f" answer, found {quote(following)}",
+                hint,
+            )
+            fault.take("QUESTION", question_end)
+            fault.move_to(question_end)
+            return True
+        self._report_line_at(
+            fault,
+            question_end,
+            Rule.LONG_QUESTION,
+            f"a question is one line; unexpected line {quote(following)}",
+            hint,
+        )
+        # A broken question builds no item, and so no warnings about it.
+        while following.endswith("?"):
+            following, after = _line_at(self.text, pos)
+            if following.endswith("?"):
+                pos = after
+        while pos < len(self.text) and not _line_at(self.text, pos)[0]:
+            pos = _line_at(self.text, pos)[1]
+        fault.feed("QUESTION", question)
+        fault.move_to(pos)
+        return True
+
+    def _header_lines(self, fault: Fault, found: str) -> bool:
+        """Lines after the title that are neither its headline nor its tags: one
+        error for each run of them."""
+        pos = fault.line_start
+        count = 0
+        tags = fault.accepts("FIRST_TAG")
+        while pos < len(self.text):
+            line, end = _line_at(self.text, pos)
+            if (
+                not line
+                or section_of(line, self.kind) is not None
+                or (tags and line.endswith(" /"))
+            ):
+                break
+            count += 1
+            pos = end
+        title = self._title(fault)
+        if title is not None and _RANK_LIKE.fullmatch(_content(title)):
+            digits = "".join(c for c in _content(title) if c.isdigit())
+            self._report_at(
+                title,
+                Rule.HEADER_TOO_LONG,
+                f"{quote(_content(title))} is not a rank: a rank is digits only",
+                hint=f"write the rank as {digits}",
+            )
+        else:
+            more = count - 1
+            counted = f" (and {more:,} more line{'s' if more > 1 else ''})" if more else ""
+            self._report_line(
+                fault,
+                Rule.HEADER_TOO_LONG,
+                f"unexpected line {quote(found)} in the header{counted}",
+                hint="a header holds at most a rank, a title, a headline and a tag line,"
+                " in this order, and ends at the first blank line",
+            )
+        fault.move_to(pos)
+        return True
+
+    def _title(self, fault: Fault) -> Token | None:
+        """The title line, while the parser is in the header."""
+        for value in fault.parser.parser_state.value_stack:
+            if isinstance(value, tuple) and value and value[0] == "title":
+                place = value[2]
+                return place if isinstance(place, Token) else None
+            if isinstance(value, Token) and value.type == "TITLE":
+                return value
+        return None
