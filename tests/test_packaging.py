@@ -36,11 +36,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_ships_grammar_and_type_marker(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_grammar_rules_page_and_type_marker(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
     assert "storyfmt/grammar/story.lark" in names
     assert "storyfmt/py.typed" in names
-    assert not [name for name in names if name.startswith(("tests/", "grammar/"))]
+    assert archive.read("storyfmt/docs/rules.md") == (ROOT / "docs" / "rules.md").read_bytes()
+    assert not [name for name in names if name.startswith(("tests/", "grammar/", "docs/"))]
 
 
 def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
@@ -53,6 +55,8 @@ def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
         "card = storyfmt.load(sys.argv[1]); brief = storyfmt.load(sys.argv[2])\n"
         "assert 'site-packages' in storyfmt.__file__, storyfmt.__file__\n"
         "print(card.kind, card.rank, len(card.further_learning), brief.kind)\n"
+        "from storyfmt._ruledocs import sections\n"
+        "print(len(sections()))\n"
     )
     out = _run(
         python,
@@ -62,4 +66,4 @@ def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
         CORPUS / "valid" / "seed-brief.txt",
         cwd=tmp_path,
     )
-    assert out.split() == ["card", "20", "10", "brief"]
+    assert out.split() == ["card", "20", "10", "brief", "38"]
