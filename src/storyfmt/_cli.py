@@ -390,7 +390,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         elif output == "junit":
             write_junit(reports, out, strict=config.strict)
         else:
-            write_text(reports, out, color=_use_color(args.color, out), quiet=args.quiet)
+            color = _use_color(args.color, out)
+            write_text(reports, out, color=color, quiet=args.quiet, docs_url=config.docs_url)
         out.flush()
     except BrokenPipeError:  # the reader went away (check | head): the status stands
         _silence_stdout()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from storyfmt._codes import Rule, Severity
+from storyfmt._ruledocs import DOCS_URL
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,6 +66,8 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     strict: bool = False
     line_ending: LineEnding = "auto"
+    docs_url: str = DOCS_URL
+    """The docs site the rules are linked on, ending with ``/``."""
     path: Path | None = None
 
     def with_options(self, **options: Any) -> Config:
@@ -144,14 +147,25 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 if value not in LINE_ENDINGS:
                     raise ValueError('\'line-ending\' must be "auto", "lf" or "crlf"')
                 values["line_ending"] = value
+            elif key == "docs-url":
+                values["docs_url"] = _docs_url(value)
             else:
                 raise ValueError(
                     f"unknown key {key!r}; the keys are include, exclude, select,"
-                    " ignore, severity, strict and line-ending"
+                    " ignore, severity, strict, line-ending and docs-url"
                 )
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
     return Config(**values)
+
+
+def _docs_url(value: object) -> str:
+    """The address of a docs site, ending with ``/`` so that pages can follow it."""
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError(
+            f"'docs-url' must be the http or https address of the docs site, such as \"{DOCS_URL}\""
+        )
+    return value if value.endswith("/") else value + "/"
 
 
 def _severities(value: object) -> dict[str, Severity]:

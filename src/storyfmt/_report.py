@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 from storyfmt import __version__
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, render
+from storyfmt._ruledocs import rule_url
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -75,16 +76,20 @@ def summary(reports: Sequence[FileReport]) -> str:
     return f"{found}; {_plural(unreadable, 'path')} could not be read" if unreadable else found
 
 
-def write_text(reports: Sequence[FileReport], out: TextIO, *, color: bool, quiet: bool) -> None:
-    """Compiler-style diagnostics with source excerpts, then the summary (the
-    files that could not be read are named on stderr)."""
+def write_text(
+    reports: Sequence[FileReport], out: TextIO, *, color: bool, quiet: bool, docs_url: str
+) -> None:
+    """Compiler-style diagnostics with source excerpts, each ending with the link to
+    its rule on the docs site at ``docs_url``, then the summary (the files that
+    could not be read are named on stderr)."""
     for report in reports:
         path = visible(report.path)
         for item in report.diagnostics:
             if quiet:
                 out.write(render(item, None, path, color=color).split("\n")[0] + "\n")
             else:
-                out.write(render(item, report.lines, path, color=color) + "\n\n")
+                shown = render(item, report.lines, path, color=color)
+                out.write(f"{shown}\n = help: {rule_url(Rule(item.code), docs_url)}\n\n")
     if not quiet or any(report.diagnostics or report.failure for report in reports):
         out.write(summary(reports) + "\n")
 
