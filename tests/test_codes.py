@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, toc_id
 from pydantic import ValidationError
 
 import storyfmt
@@ -31,16 +31,8 @@ def test_the_enum_the_catalogue_and_the_rules_page_list_the_same_rules() -> None
     assert rows == [(*entry, rule.summary) for entry, rule in zip(catalogue, Rule, strict=True)]
 
 
-def _toc_id(heading: str) -> str:
-    """The id the docs site's table of contents (Python-Markdown's ``toc``) gives a
-    heading: its text without inline code marks, word characters, spaces and
-    hyphens kept, lower case, runs of spaces and hyphens made one hyphen."""
-    text = re.sub(r"[^\w\s-]", "", heading.replace("`", "")).strip().lower()
-    return re.sub(r"[-\s]+", "-", text)
-
-
 def test_each_rule_is_linked_by_the_id_the_docs_site_gives_its_heading() -> None:
-    ids = [_toc_id(m[0].removeprefix("### ")) for m in _HEADING.finditer(RULES)]
+    ids = [toc_id(m[0].removeprefix("### ")) for m in _HEADING.finditer(RULES)]
     assert ids == [anchor(rule) for rule in Rule]
     assert [m[2] for m in _ROW.finditer(RULES)] == ids
     assert rule_url(Rule.UNEXPECTED_LINE) == DOCS_URL + "rules/#sf201-unexpected-line-error"

@@ -48,6 +48,7 @@ from storyfmt._report import (
     write_text,
 )
 from storyfmt._rules import Form, form_of, validate
+from storyfmt._sarif import write_sarif
 from storyfmt._serialize import (
     from_json,
     from_yaml,
@@ -389,6 +390,8 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
             write_github(reports, out)
         elif output == "junit":
             write_junit(reports, out, strict=config.strict)
+        elif output == "sarif":
+            write_sarif(reports, out, docs_url=config.docs_url)
         else:
             color = _use_color(args.color, out)
             write_text(reports, out, color=color, quiet=args.quiet, docs_url=config.docs_url)

@@ -235,6 +235,18 @@ def _expand(pattern: str) -> list[str]:
     return [head + rest for rest in _expand(tail)] + [head + "*/" + rest for rest in _expand(tail)]
 
 
+def relative_path(path: str, base: str) -> str | None:
+    """An absolute path relative to the folder ``base``, with ``/`` whatever the
+    system; ``""`` for the folder itself, None outside it."""
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:  # another drive
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return "" if relative == os.curdir else relative.replace(os.sep, "/")
+
+
 def _compile(patterns: Sequence[str]) -> Callable[[str], bool]:
     """One compiled test of whether a string matches any of the globs."""
     expanded = [os.path.normcase(each) for pattern in patterns for each in _expand(pattern)]
@@ -259,13 +271,7 @@ class _Globs:
 
     def relative(self, path: str) -> str | None:
         """A path (absolute) relative to the base with ``/``; None outside the base."""
-        try:
-            relative = os.path.relpath(path, self.base)
-        except ValueError:  # another drive
-            return None
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-            return None
-        return "" if relative == os.curdir else relative.replace(os.sep, "/")
+        return relative_path(path, self.base)
 
     def matches(self, relative: str | None, name: str) -> bool:
         """Whether a file or folder matches, by its name or its relative path."""

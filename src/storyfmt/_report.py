@@ -1,4 +1,5 @@
-"""The output formats of ``storyfmt check``: text, JSON, GitHub Actions, JUnit XML."""
+"""The output formats of ``storyfmt check``: text, JSON, GitHub Actions, JUnit XML
+(and SARIF, in :mod:`storyfmt._sarif`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, render
 from storyfmt._ruledocs import rule_url
 
-FORMATS = ("text", "json", "github", "junit")
+FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 @dataclass
@@ -102,6 +103,11 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def with_hint(item: Diagnostic) -> str:
+    """A diagnostic's message and its hint, on one line, for outputs that show one text."""
+    return item.message + (f" (hint: {item.hint})" if item.hint else "")
+
+
 def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
     """GitHub Actions workflow commands, which show as annotations on the lines."""
     for report in reports:
@@ -122,8 +128,7 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
             props = ",".join(
                 f"{key}={_escape_property(value)}" for key, value in properties.items()
             )
-            message = item.message + (f" (hint: {item.hint})" if item.hint else "")
-            out.write(f"::{item.severity} {props}::{_escape_data(message)}\n")
+            out.write(f"::{item.severity} {props}::{_escape_data(with_hint(item))}\n")
     out.write(summary(reports) + "\n")
 
 
