@@ -1,0 +1,169 @@
+"""``storyfmt check``: every problem of every story file, in parallel when there are many."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+from storyfmt._cli._files import cannot_read, story_files
+from storyfmt._cli._terminal import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    display_name,
+    print_error,
+    silence_stdout,
+    use_color,
+)
+from storyfmt._codes import Rule
+from storyfmt._config import (
+    Config,
+    check_codes,
+)
+from storyfmt._report import (
+    FileReport,
+    write_github,
+    write_json,
+    write_junit,
+    write_text,
+)
+from storyfmt._rules import Form, form_of, validate
+from storyfmt._source import decode, split_lines
+
+# Below this many files, starting worker processes costs more than it saves.
+_POOL_THRESHOLD = 64
+_PROGRESS_THRESHOLD = 200
+
+
+def check_one(path: str, data: bytes | None = None, form: Form | None = None) -> FileReport:
+    """Check one file (read here unless ``data`` is given); runs in worker processes.
+
+    The file is read in the form its name says (:func:`form_of`) unless ``form``
+    is given.
+    """
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return FileReport(path, failure=cannot_read(path, error))
+    found = validate(data, form=form or form_of(path))
+    lines = split_lines(decode(data)) if found else None
+    return FileReport(path, found, lines)
+
+
+def workers(files: int, jobs: int) -> tuple[int, int]:
+    """The worker processes and the files per task for checking ``files`` files.
+
+    ``jobs`` asked (0: one per core), but never more than the cores this process
+    may use, nor than there are tasks to share; 1 means no pool at all.
+    """
+    count = min(jobs or _cores(), _cores(), files)
+    if count <= 1 or files < _POOL_THRESHOLD:
+        return 1, max(files, 1)
+    chunk = max(1, min(256, files // (count * 8)))
+    return min(count, -(-files // chunk)), chunk
+
+
+def _check_all(
+    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form
+) -> Iterator[FileReport]:
+    on_disk = [path for path in paths if path != "-"]
+    if stdin_data is not None:
+        yield check_one("-", stdin_data, stdin_form)
+    count, chunk = workers(len(on_disk), jobs)
+    if count > 1:
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            found = pool.map(_check_in_worker, on_disk, chunksize=chunk)
+            for path, report in zip(on_disk, found, strict=True):
+                yield report or FileReport(path)
+    else:
+        yield from map(check_one, on_disk)
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _check_in_worker(path: str) -> FileReport | None:
+    """:func:`check_one`, sending back nothing for a file without problems."""
+    report = check_one(path)
+    return report if report.diagnostics or report.failure else None
+
+
+def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
+    width = 30
+    for done, item in enumerate(items, 1):
+        if done % 50 == 0 or done == total:
+            filled = width * done // total
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+            sys.stderr.flush()
+        yield item
+    sys.stderr.write("\r" + " " * (width + 24) + "\r")
+
+
+def _apply_config(report: FileReport, config: Config) -> FileReport:
+    kept = []
+    for item in report.diagnostics:
+        rule = Rule(item.code)
+        if config.wants(rule):
+            kept.append(replace(item, severity=config.severity_of(rule)))
+    return replace(report, diagnostics=kept)
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    """``storyfmt check``: report every problem of every story file."""
+    config = config.with_options(
+        strict=True if args.strict else None,
+        select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
+        ignore=(
+            config.ignore + check_codes(args.ignore, "--ignore", warnings_only=True)
+            if args.ignore
+            else None
+        ),
+    )
+    found = story_files(args, config)
+    paths = found.paths
+    stdin_data = sys.stdin.buffer.read() if "-" in paths else None
+    results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)))
+    if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
+        results = _progress(results, len(paths))
+    reports = [FileReport(path, failure=reason) for path, reason in found.failures]
+    for report in results:
+        named = replace(report, path=display_name(report.path, args))
+        reports.append(named if report.failure else _apply_config(named, config))
+    reports.sort(key=lambda report: report.path)
+    failing = ("error", "warning") if config.strict else ("error",)
+    if any(report.failure for report in reports):
+        status = EXIT_FAILURE
+    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+        status = EXIT_PROBLEMS
+    else:
+        status = EXIT_OK
+    output = args.output_format
+    if output == "auto":
+        output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    out = sys.stdout
+    try:
+        if output == "json":
+            write_json(reports, out)
+        elif output == "github":
+            write_github(reports, out)
+        elif output == "junit":
+            write_junit(reports, out, strict=config.strict)
+        else:
+            write_text(reports, out, color=use_color(args.color, out), quiet=args.quiet)
+        out.flush()
+    except BrokenPipeError:  # the reader went away (check | head): the status stands
+        silence_stdout()
+    for report in reports:
+        if report.failure:
+            print_error(f"{report.path}: {report.failure}")
+    return status
