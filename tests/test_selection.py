@@ -13,7 +13,7 @@ import pytest
 from test_cli import BAD, CANONICAL, COMMAND, MESSY, WARNED, run
 from test_hooks import HOOKS, run_hook
 
-from storyfmt import _cli
+from storyfmt._cli import _check
 from storyfmt._config import Config, Selection
 
 pytestmark = pytest.mark.slow
@@ -249,16 +249,16 @@ def test_linked_folders_are_followed_once_and_loops_end(tmp_path: Path) -> None:
 
 
 def test_never_more_workers_than_files_or_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_cli, "_cores", lambda: 4)
-    assert _cli.workers(200, 300) == (4, 6)
-    assert _cli.workers(200, 0) == (4, 6)
-    assert _cli.workers(200, 1) == (1, 200)
-    assert _cli.workers(10, 300) == (1, 10)  # too few to be worth a pool
-    monkeypatch.setattr(_cli, "_cores", lambda: 1000)
-    assert _cli.workers(200, 300) == (200, 1)
-    assert _cli.workers(100_000, 300) == (300, 41)
+    monkeypatch.setattr(_check, "_cores", lambda: 4)
+    assert _check.workers(200, 300) == (4, 6)
+    assert _check.workers(200, 0) == (4, 6)
+    assert _check.workers(200, 1) == (1, 200)
+    assert _check.workers(10, 300) == (1, 10)  # too few to be worth a pool
+    monkeypatch.setattr(_check, "_cores", lambda: 1000)
+    assert _check.workers(200, 300) == (200, 1)
+    assert _check.workers(100_000, 300) == (300, 41)
     for files in (64, 65, 500, 3000, 10_000, 1_000_000):
-        count, chunk = _cli.workers(files, 0)
+        count, chunk = _check.workers(files, 0)
         assert count <= files
         assert count <= -(-files // chunk)
 

@@ -9,10 +9,11 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from storyfmt._codes import Rule, Severity
 from storyfmt._ruledocs import DOCS_URL
+from storyfmt._source import LineEnding
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,9 +45,6 @@ SKIPPED_FOLDERS = frozenset(
     }
 )
 
-
-LineEnding = Literal["auto", "lf", "crlf"]
-"""How ``fmt`` ends lines: as the file does (``auto``), or always LF or CRLF."""
 
 LINE_ENDINGS: tuple[LineEnding, ...] = get_args(LineEnding)
 

@@ -1,0 +1,240 @@
+"""The ``storyfmt`` command: check, fmt, convert and schema.
+
+A thin layer over the library: files in, the library's diagnostics and
+conversions out, with CI-friendly output formats and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from storyfmt import __version__
+from storyfmt._cli._check import cmd_check
+from storyfmt._cli._convert import cmd_convert
+from storyfmt._cli._fmt import cmd_fmt
+from storyfmt._cli._schema import cmd_schema
+from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
+from storyfmt._config import LINE_ENDINGS, Config, ConfigError, find_config, read_config
+from storyfmt._report import FORMATS
+
+_EXIT_CODES = """\
+exit codes:
+  0  no errors (warnings allowed unless --strict)
+  1  problems found (or, for fmt --check and --diff, files that would change)
+  2  usage error, a file or folder that cannot be read or written,
+     or internal failure"""
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}")
+    return value
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in text.split(",") if code.strip()]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILURE, f"storyfmt: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``storyfmt`` command."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="storyfmt",
+        description="Check, format and convert story files (story cards and story briefs).",
+        epilog=_EXIT_CODES,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"storyfmt {__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read settings from this file (storyfmt.toml, or pyproject.toml with"
+        " [tool.storyfmt]) instead of the nearest one",
+    )
+    common.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    reading = _Parser(add_help=False)
+    reading.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name to report for a story read from -"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(
+        name: str, help_text: str, aliases: Sequence[str] = (), *, reads_stories: bool = True
+    ) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            aliases=list(aliases),
+            help=help_text,
+            description=help_text,
+            epilog=_EXIT_CODES,
+            formatter_class=formatter,
+            parents=[common, reading] if reads_stories else [common],
+        )
+
+    def story_paths(subcommand: argparse.ArgumentParser) -> None:
+        subcommand.add_argument(
+            "paths",
+            nargs="*",
+            default=["."],
+            metavar="PATH",
+            help="files, folders (searched for the include patterns, *.story by default)"
+            " or - for stdin; default: .",
+        )
+        subcommand.add_argument(
+            "--exclude",
+            action="append",
+            metavar="GLOB",
+            help="skip files and folders matching GLOB (relative to the current folder)",
+        )
+        subcommand.add_argument(
+            "--force-exclude",
+            action="store_true",
+            help="apply include and exclude to files named on the command line too,"
+            " skipping those not selected (for pre-commit)",
+        )
+
+    check = command("check", "Report every problem of story files.", aliases=["validate"])
+    story_paths(check)
+    check.add_argument(
+        "--output-format",
+        choices=("auto", *FORMATS),
+        default="auto",
+        help="auto (the default) is github inside GitHub Actions and text elsewhere",
+    )
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes, writing each file back safely, and report what is left",
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too (they change the story's text)",
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print the fixes as a unified diff and exit 1 if a file would change",
+    )
+    check.add_argument(
+        "--select", type=_codes, metavar="CODES", help="report only these warnings (SF501,SF5)"
+    )
+    check.add_argument(
+        "--ignore", type=_codes, metavar="CODES", help="do not report these warnings"
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="one line per problem, no excerpts"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="worker processes (default 0: one per core this process may use)",
+    )
+    check.set_defaults(run=cmd_check)
+
+    fmt = command("fmt", "Rewrite story files in canonical form.", aliases=["format"])
+    story_paths(fmt)
+    fmt.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file would change"
+    )
+    fmt.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff and exit 1 if a file would change",
+    )
+    fmt.add_argument(
+        "--line-ending",
+        choices=LINE_ENDINGS,
+        help="auto (the default): keep each file's line breaks (CRLF or LF); lf; crlf",
+    )
+    fmt.set_defaults(run=cmd_fmt)
+
+    convert = command("convert", "Convert stories between formats.")
+    convert.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files, folders, or - for stdin"
+    )
+    convert.add_argument(
+        "-o", "--output", metavar="OUTPUT", help="a file or folder; default stdout"
+    )
+    convert.add_argument(
+        "--from",
+        dest="source",
+        choices=("text", "json", "yaml", "jsonl"),
+        help="input format (default: from the file name; text for stdin)",
+    )
+    convert.add_argument(
+        "--to",
+        dest="target",
+        choices=("text", "json", "yaml", "jsonl", "markdown", "html"),
+        help="output format (default: from the output file name)",
+    )
+    convert.set_defaults(run=cmd_convert)
+
+    schema = command(
+        "schema", "Print the JSON Schema (draft 2020-12) of the JSON form.", reads_stories=False
+    )
+    schema.add_argument("-o", "--output", metavar="FILE")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if args.isolated:
+        return Config()
+    if args.config:
+        config = read_config(Path(args.config))
+        if config is None:
+            raise CommandError(f"{args.config}: has no [tool.storyfmt] table")
+        return config
+    return find_config(Path.cwd())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``storyfmt`` command; return its exit code."""
+    # File names that are not valid UTF-8 must not crash the output.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = _config(args)
+        return int(args.run(args, config))
+    except (CommandError, ConfigError, ValueError, ImportError) as error:
+        print_error(str(error))
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (storyfmt convert | head): what was asked for was
+        # not written in full. (check keeps its own status: what it found.)
+        silence_stdout()
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback
+        sys.stderr.write(f"storyfmt: internal error: {type(error).__name__}: {error}\n")
+        return EXIT_FAILURE

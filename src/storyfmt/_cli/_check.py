@@ -1,0 +1,283 @@
+"""``storyfmt check``: every problem of every story file, in parallel when there are many."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+from storyfmt._cli._files import (
+    Found,
+    cannot_read,
+    not_selected,
+    outside_links,
+    patch,
+    read_snapshot,
+    rewrite,
+    story_files,
+)
+from storyfmt._cli._terminal import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    display_name,
+    print_error,
+    silence_stdout,
+    use_color,
+)
+from storyfmt._codes import Rule
+from storyfmt._config import (
+    Config,
+    check_codes,
+)
+from storyfmt._diagnostics import Diagnostic
+from storyfmt._fixes import fix, fixable
+from storyfmt._report import (
+    FileReport,
+    write_github,
+    write_json,
+    write_junit,
+    write_text,
+)
+from storyfmt._rules import Form, form_of, validate
+from storyfmt._sarif import write_sarif
+from storyfmt._source import decode, split_lines
+
+# Below this many files, starting worker processes costs more than it saves.
+_POOL_THRESHOLD = 64
+_PROGRESS_THRESHOLD = 200
+
+
+def check_one(path: str, data: bytes | None = None, form: Form | None = None) -> FileReport:
+    """Check one file (read here unless ``data`` is given); runs in worker processes.
+
+    The file is read in the form its name says (:func:`form_of`) unless ``form``
+    is given.
+    """
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return FileReport(path, failure=cannot_read(path, error))
+    found = validate(data, form=form or form_of(path))
+    lines = split_lines(decode(data)) if found else None
+    return FileReport(path, found, lines)
+
+
+def workers(files: int, jobs: int) -> tuple[int, int]:
+    """The worker processes and the files per task for checking ``files`` files.
+
+    ``jobs`` asked (0: one per core), but never more than the cores this process
+    may use, nor than there are tasks to share; 1 means no pool at all.
+    """
+    count = min(jobs or _cores(), _cores(), files)
+    if count <= 1 or files < _POOL_THRESHOLD:
+        return 1, max(files, 1)
+    chunk = max(1, min(256, files // (count * 8)))
+    return min(count, -(-files // chunk)), chunk
+
+
+def _check_all(
+    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form
+) -> Iterator[FileReport]:
+    on_disk = [path for path in paths if path != "-"]
+    if stdin_data is not None:
+        yield check_one("-", stdin_data, stdin_form)
+    count, chunk = workers(len(on_disk), jobs)
+    if count > 1:
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            found = pool.map(_check_in_worker, on_disk, chunksize=chunk)
+            for path, report in zip(on_disk, found, strict=True):
+                yield report or FileReport(path)
+    else:
+        yield from map(check_one, on_disk)
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _check_in_worker(path: str) -> FileReport | None:
+    """:func:`check_one`, sending back nothing for a file without problems."""
+    report = check_one(path)
+    return report if report.diagnostics or report.failure else None
+
+
+def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
+    width = 30
+    for done, item in enumerate(items, 1):
+        if done % 50 == 0 or done == total:
+            filled = width * done // total
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+            sys.stderr.flush()
+        yield item
+    sys.stderr.write("\r" + " " * (width + 24) + "\r")
+
+
+def _apply_config(report: FileReport, config: Config) -> FileReport:
+    kept = []
+    for item in report.diagnostics:
+        rule = Rule(item.code)
+        if config.wants(rule):
+            kept.append(replace(item, severity=config.severity_of(rule)))
+    return replace(report, diagnostics=kept)
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    """``storyfmt check``: report every problem of every story file."""
+    config = config.with_options(
+        strict=True if args.strict else None,
+        select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
+        ignore=(
+            config.ignore + check_codes(args.ignore, "--ignore", warnings_only=True)
+            if args.ignore
+            else None
+        ),
+    )
+    found = story_files(args, config)
+    paths = found.paths
+    stdin_data = sys.stdin.buffer.read() if "-" in paths else None
+    results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)))
+    if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
+        results = _progress(results, len(paths))
+    reports = [FileReport(path, failure=reason) for path, reason in found.failures]
+    for report in results:
+        named = replace(report, path=display_name(report.path, args))
+        reports.append(named if report.failure else _apply_config(named, config))
+    reports.sort(key=lambda report: report.path)
+    fixing = _Fixing(args, config, found, stdin_data) if args.fix or args.diff else None
+    if fixing is not None:
+        reports = [fixing.fix(report) for report in reports]
+        if args.diff:
+            return fixing.finish(EXIT_FAILURE if any(r.failure for r in reports) else EXIT_OK)
+    failing = ("error", "warning") if config.strict else ("error",)
+    if any(report.failure for report in reports):
+        status = EXIT_FAILURE
+    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+        status = EXIT_PROBLEMS
+    else:
+        status = EXIT_OK
+    output = args.output_format
+    if output == "auto":
+        output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    out = sys.stdout
+    if fixing is not None and fixing.stdin_fixed is not None:
+        out = sys.stderr  # the fixed story goes to stdout
+        sys.stdout.buffer.write(fixing.stdin_fixed)
+    try:
+        if output == "json":
+            write_json(reports, out)
+        elif output == "github":
+            write_github(reports, out)
+        elif output == "junit":
+            write_junit(reports, out, strict=config.strict)
+        elif output == "sarif":
+            write_sarif(reports, out, docs_url=config.docs_url)
+        else:
+            color = use_color(args.color, out)
+            write_text(reports, out, color=color, quiet=args.quiet, docs_url=config.docs_url)
+            if fixing is None and not args.quiet:
+                out.write(_fixable_summary(reports))
+        out.flush()
+    except BrokenPipeError:  # the reader went away (check | head): the status stands
+        silence_stdout()
+    for report in reports:
+        if report.failure:
+            print_error(f"{report.path}: {report.failure}")
+    return status if fixing is None else fixing.finish(status)
+
+
+class _Fixing:
+    """``check --fix`` and ``check --diff``: the fixes applied to each file, or shown.
+
+    A file is rewritten as ``fmt`` rewrites one: safely, never a file that is
+    not selected as a story file or that a link outside the folder searched
+    leads to, and never over an edit made meanwhile.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, config: Config, found: Found, stdin: bytes | None
+    ) -> None:
+        self.args = args
+        self.config = config
+        self.stdin = stdin
+        self.outside = outside_links(found)
+        self.refused = dict(found.unselected)
+        self.stdin_fixed: bytes | None = None
+        self.files = 0
+        self.applied = 0
+
+    def wanted(self, item: Diagnostic) -> bool:
+        return self.config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
+
+    def fix(self, report: FileReport) -> FileReport:
+        """The report of a file once its fixes are applied (or, with --diff, shown)."""
+        if report.failure or not any(map(self.wanted, report.diagnostics)):
+            return report
+        source = (
+            "-"
+            if self.stdin is not None and report.path == display_name("-", self.args)
+            else report.path
+        )
+        try:
+            snapshot = None
+            if source == "-":
+                assert self.stdin is not None
+                data = self.stdin
+            elif source in self.refused:
+                raise CommandError(not_selected(source, self.refused[source], "fix"))
+            else:
+                snapshot = read_snapshot(source)
+                data = snapshot.data
+            form = form_of(report.path)
+            fixed = fix(data, form=form, unsafe=self.args.unsafe_fixes, wanted=self.wanted)
+            if fixed.data != data:
+                self.files += 1
+                self.applied += fixed.applied
+                if self.args.diff:
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(patch(data, fixed.data, report.path))
+                elif source == "-":
+                    self.stdin_fixed = fixed.data
+                else:
+                    rewrite(source, fixed.data, snapshot, self.outside)
+        except CommandError as error:
+            return replace(report, failure=str(error).removeprefix(f"{source}: "))
+        if self.args.diff:
+            return report
+        lines = split_lines(decode(fixed.data)) if fixed.remaining else None
+        return _apply_config(FileReport(report.path, fixed.remaining, lines), self.config)
+
+    def finish(self, status: int) -> int:
+        """Say what was fixed; with --diff, exit 1 when a file would change."""
+        verb = "would fix" if self.args.diff else "fixed"
+        problems = "problem" if self.applied == 1 else "problems"
+        files = "file" if self.files == 1 else "files"
+        if self.files or self.args.diff:
+            sys.stderr.write(f"{verb} {self.applied} {problems} in {self.files} {files}\n")
+        if self.args.diff and status == EXIT_OK and self.files:
+            return EXIT_PROBLEMS
+        return status
+
+
+def _fixable_summary(reports: list[FileReport]) -> str:
+    """A line on how many of the problems shown ``--fix`` would fix, if any."""
+    safe = unsafe = 0
+    for report in reports:
+        for item in report.diagnostics:
+            if fixable(item, unsafe=False):
+                safe += 1
+            elif fixable(item, unsafe=True):
+                unsafe += 1
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"{safe} fixable with --fix{more}\n"

@@ -1,0 +1,123 @@
+"""``storyfmt fmt``: story files rewritten in canonical form, only when the
+rewrite provably means the same."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from storyfmt._cli._convert import Story
+from storyfmt._cli._files import (
+    not_selected,
+    outside_links,
+    patch,
+    read,
+    read_snapshot,
+    rewrite,
+    story_files,
+)
+from storyfmt._cli._terminal import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CommandError,
+    display_name,
+    print_error,
+    print_story_errors,
+)
+from storyfmt._config import Config
+from storyfmt._diagnostics import StoryFormatError
+from storyfmt._parser import loads
+from storyfmt._report import (
+    visible,
+)
+from storyfmt._source import LineEnding, line_break
+from storyfmt._writer import dumps
+
+
+def canonical(data: bytes, line_ending: LineEnding = "auto") -> tuple[Story, bytes]:
+    """A story and its canonical bytes, proven to read back as the same story.
+
+    The canonical text has LF line breaks; ``line_ending`` may make them CRLF
+    (see :func:`line_break`).
+
+    Raises:
+        StoryFormatError: the story has errors.
+        CommandError: the canonical text would not mean the same (a bug).
+    """
+    story = loads(data)
+    new = dumps(story).encode("utf-8").replace(b"\n", line_break(data, line_ending))
+    if new != data and loads(new) != story:
+        raise CommandError("the canonical text would change the story; not written (a bug)")
+    return story, new
+
+
+def _fmt_one(
+    path: str, args: argparse.Namespace, line_ending: LineEnding, outside: dict[str, str]
+) -> str:
+    """Format one file; say whether it was ``unchanged``, ``changed`` or had ``errors``.
+
+    Raises:
+        CommandError: the file cannot be read or written, or was left alone on purpose.
+    """
+    snapshot = None if path == "-" else read_snapshot(path)
+    data = read(path) if snapshot is None else snapshot.data
+    shown = display_name(path, args)
+    try:
+        _, new = canonical(data, line_ending)
+    except StoryFormatError as error:
+        print_story_errors(shown, error, data)
+        return "errors"
+    writes = not (args.check or args.diff)
+    if path == "-" and writes:
+        sys.stdout.buffer.write(new)
+        return "unchanged" if new == data else "changed"
+    if new == data:
+        return "unchanged"
+    if args.diff:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(patch(data, new, shown))
+        sys.stdout.buffer.flush()
+    if args.check:
+        sys.stderr.write(f"would reformat {visible(shown)}\n")
+    if writes:
+        rewrite(path, new, snapshot, outside)
+    return "changed"
+
+
+def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
+    """``storyfmt fmt``: rewrite story files in canonical form, safely."""
+    found = story_files(args, config)
+    outside = outside_links(found)
+    line_ending = args.line_ending or config.line_ending
+    outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
+    for path, reason in found.failures:
+        print_error(f"{path}: {reason}")
+        outcomes["failed"] += 1
+    refused = dict(found.unselected)
+    for path, reason in found.unselected:
+        print_error(not_selected(path, reason, "format"))
+        outcomes["failed"] += 1
+    paths = [path for path in found.paths if path not in refused]
+    for path in paths:
+        try:
+            outcomes[_fmt_one(path, args, line_ending, outside)] += 1
+        except CommandError as error:
+            print_error(str(error))
+            outcomes["failed"] += 1
+    if paths != ["-"]:
+        changed = outcomes["changed"]
+        verb = "would be reformatted" if args.check or args.diff else "reformatted"
+        parts = [f"{changed} file{'s' if changed != 1 else ''} {verb}"]
+        if outcomes["unchanged"]:
+            parts.append(f"{outcomes['unchanged']} left unchanged")
+        if outcomes["errors"]:
+            parts.append(f"{outcomes['errors']} with errors, not formatted")
+        if outcomes["failed"]:
+            parts.append(f"{outcomes['failed']} not read or not written")
+        sys.stderr.write(", ".join(parts) + "\n")
+    if outcomes["failed"]:
+        return EXIT_FAILURE
+    if outcomes["errors"] or ((args.check or args.diff) and outcomes["changed"]):
+        return EXIT_PROBLEMS
+    return EXIT_OK
