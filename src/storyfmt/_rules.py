@@ -4,15 +4,15 @@ and ``validate``, which reports every error and warning of a story."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote
+from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, quote
 from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
-from storyfmt._transform import Path_
-from storyfmt._values import Span
+from storyfmt._transform import Path_, Where
+from storyfmt._values import Span, placed
 from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS, Kind
 
 Form = Literal["text", "json", "yaml", "jsonl"]
@@ -28,17 +28,6 @@ def form_of(name: str) -> Form:
         ('json', 'yaml', 'text')
     """
     return _FORMS.get(os.path.splitext(name)[1].lower(), "text")
-
-
-Where = Callable[[Path_], Span | None]
-"""Where the value at a path stands in the source, if known."""
-
-
-def _warn(
-    rule: Rule, span: Span | None, message: str, hint: str | None = None, fix: Fix | None = None
-) -> Diagnostic:
-    line, column, end = span if span is not None else (1, 1, None)
-    return diagnostic(rule, line, column, message, end_column=end, hint=hint, fix=fix)
 
 
 def _append(span: Span | None, text: str, message: str) -> Fix | None:
@@ -67,7 +56,7 @@ def _repeats(
                 if earlier.line == span.line
                 else f" (first on line {earlier.line})"
             )
-        yield _warn(rule, span, f"{noun} {quote(item)} is given twice{place}")
+        yield placed(rule, span, f"{noun} {quote(item)} is given twice{place}")
 
 
 def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]:
@@ -83,7 +72,7 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
         value = stats.get(field)
         if value is not None and value not in known:
             yield (
-                _warn(
+                placed(
                     rule,
                     where(("stats", field)),
                     f"{key} {quote(value)} is not one of the known values",
@@ -94,7 +83,7 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
         if not item["question"].endswith("?"):
             span = where(("further_learning", number, "question"))
             yield (
-                _warn(
+                placed(
                     Rule.QUESTION_MARK,
                     span,
                     f"the question {quote(item['question'])} does not end with '?'",
@@ -129,7 +118,7 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
     count = breakdown.get("count")
     if count is not None and count < len(points):
         yield (
-            _warn(
+            placed(
                 Rule.BREAKDOWN_COUNT,
                 where(("breakdown",)),
                 f"The Breakdown shows {count} but lists {len(points)} points",
@@ -139,7 +128,7 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
     if tags and keywords and list(tags) != list(keywords):
         tag_span = where(("tags",))
         place = f" (line {tag_span.line})" if tag_span is not None else ""
-        yield _warn(
+        yield placed(
             Rule.KEYWORDS_DIFFER,
             where(("keywords", 0)),
             f"Top Keywords differ from the header tags{place}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from lark import Token
@@ -34,6 +35,9 @@ from storyfmt._vocabulary import SECTIONS, Kind
 _LETTERS = re.compile(r"[^a-z0-9]+")
 
 Path_ = tuple[str | int, ...]
+"""The path of a value in a story's fields: ``("stats", "status")``, ``("tags", 0)``."""
+Where = Callable[[Path_], Span | None]
+"""Where the value at a path stands in the source, if known."""
 Place = Token | Span
 """Where a value stands: its line token, or the span of a part of a line."""
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from lark import Token
 
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, diagnostic, quote, replace_line
+from storyfmt._diagnostics import Diagnostic, Fix, diagnostic, quote, replace_line
 from storyfmt._models import format_number
 from storyfmt._vocabulary import MAX_INT
 
@@ -71,6 +71,15 @@ def at(
             message=f"write {quote(rewrite_to)}",
             applicability="safe",
         )
+    return diagnostic(code, line, column, message, end_column=end, hint=hint, fix=fix)
+
+
+def placed(
+    code: Rule, place: Span | None, message: str, *, hint: str | None = None, fix: Fix | None = None
+) -> Diagnostic:
+    """A diagnostic at the span of a value, or at the start of the story when
+    its place is not known."""
+    line, column, end = place if place is not None else (1, 1, None)
     return diagnostic(code, line, column, message, end_column=end, hint=hint, fix=fix)
 
 
