@@ -60,15 +60,17 @@ def test_the_plain_help_keeps_the_text_the_addresses_and_the_examples() -> None:
 
 def test_each_member_is_named_after_its_rule() -> None:
     for rule in Rule:
-        assert re.fullmatch(r"SF[1-5]\d\d", rule.value), rule
+        assert re.fullmatch(r"SF[1-6]\d\d", rule.value), rule
         assert rule.name == rule.slug.upper().replace("-", "_")
         assert rule.summary, rule
 
 
-def test_warnings_are_the_sf5xx_codes() -> None:
-    # The configuration's messages say that only SF5xx codes can be selected or ignored.
+def test_warnings_are_the_sf5xx_and_sf6xx_codes() -> None:
+    # The configuration's messages say that only SF5xx and SF6xx codes can be
+    # selected or ignored; the SF6xx codes are the house rules.
     for rule in Rule:
-        assert (rule.severity == "warning") == rule.value.startswith("SF5"), rule
+        assert (rule.severity == "warning") == rule.value.startswith(("SF5", "SF6")), rule
+        assert rule.house == rule.value.startswith("SF6"), rule
 
 
 def test_a_rule_is_its_code_wherever_it_is_written() -> None:

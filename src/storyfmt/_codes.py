@@ -70,6 +70,15 @@ class Rule(str, enum.Enum):
     DUPLICATE_TAG = "SF506"
     DUPLICATE_POINT = "SF507"
     DUPLICATE_QUESTION = "SF508"
+    # House rules: off until selected, with options in the configuration
+    TITLE_TOO_LONG = "SF601"
+    HEADLINE_TOO_LONG = "SF602"
+    MISSING_STAT = "SF603"
+    POINT_COUNT = "SF604"
+    KEYWORD_COUNT = "SF605"
+    QUESTION_COUNT = "SF606"
+    BREAKDOWN_COUNT_EXACT = "SF607"
+    TAGS_KEYWORDS_MISMATCH = "SF608"
 
     # The code, not "Rule.NAME", which Python 3.11 and later give for mixed-in enums.
     def __str__(self) -> str:
@@ -92,6 +101,12 @@ class Rule(str, enum.Enum):
     def summary(self) -> str:
         """What the rule reports, in a few words."""
         return _CATALOGUE[self][1]
+
+    @property
+    def house(self) -> bool:
+        """Whether this is a house rule (``SF6xx``): a warning reported only when
+        selected, whose options the configuration gives."""
+        return self.value.startswith("SF6")
 
     @property
     def fix(self) -> Applicability | None:
@@ -141,6 +156,20 @@ _CATALOGUE: dict[Rule, tuple[Severity, str]] = {
     Rule.DUPLICATE_TAG: ("warning", "the same item twice in one tag line"),
     Rule.DUPLICATE_POINT: ("warning", "the same Breakdown point twice"),
     Rule.DUPLICATE_QUESTION: ("warning", "the same Further Learning question twice"),
+    Rule.TITLE_TOO_LONG: ("warning", "a title longer than the house allows"),
+    Rule.HEADLINE_TOO_LONG: ("warning", "a headline longer than the house allows"),
+    Rule.MISSING_STAT: ("warning", "a card without a Story Stats key the house requires"),
+    Rule.POINT_COUNT: ("warning", "fewer or more Breakdown points than the house allows"),
+    Rule.KEYWORD_COUNT: ("warning", "fewer or more Top Keywords than the house allows"),
+    Rule.QUESTION_COUNT: (
+        "warning",
+        "fewer or more Further Learning questions than the house allows",
+    ),
+    Rule.BREAKDOWN_COUNT_EXACT: ("warning", "a Breakdown count other than its number of points"),
+    Rule.TAGS_KEYWORDS_MISMATCH: (
+        "warning",
+        "header tags and Top Keywords that do not match as the house requires",
+    ),
 }
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any, get_args
 
 from storyfmt._codes import Rule, Severity
+from storyfmt._house import Vocabulary
+from storyfmt._house._base import Options, SettingError
+from storyfmt._house._registry import read_rules, read_vocabulary
 from storyfmt._ruledocs import DOCS_URL
 from storyfmt._source import LineEnding
 
@@ -66,6 +69,8 @@ class Config:
     line_ending: LineEnding = "auto"
     docs_url: str = DOCS_URL
     """The docs site the rules are linked on, ending with ``/``."""
+    vocabulary: Vocabulary = Vocabulary()  # noqa: RUF009 - a tuple of tuples, never changed
+    rules: Mapping[str, Options] = field(default_factory=dict)
     path: Path | None = None
 
     def with_options(self, **options: Any) -> Config:
@@ -74,11 +79,12 @@ class Config:
         return replace(self, **given)
 
     def wants(self, rule: Rule) -> bool:
-        """Tell whether a warning is reported (errors always are)."""
+        """Tell whether a warning is reported (errors always are); a house rule
+        only when selected."""
         if rule.severity == "error":
             return True
         code = rule.value
-        selected = not self.select or any(code.startswith(s) for s in self.select)
+        selected = any(code.startswith(s) for s in self.select) if self.select else not rule.house
         return selected and not any(code.startswith(i) for i in self.ignore)
 
     def severity_of(self, rule: Rule) -> Severity:
@@ -108,7 +114,7 @@ def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[s
         if warnings_only and errors:
             raise ValueError(
                 f"{where}: {code!r} covers error {errors[0]}; errors cannot be"
-                " ignored or selected, only warnings (SF5xx) can"
+                " ignored or selected, only warnings (SF5xx and SF6xx) can"
             )
         checked.append(upper)
     return tuple(checked)
@@ -147,10 +153,14 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 values["line_ending"] = value
             elif key == "docs-url":
                 values["docs_url"] = _docs_url(value)
+            elif key == "vocabulary":
+                values[key] = _house_setting(text, path, read_vocabulary, value)
+            elif key == "rules":
+                values[key] = _house_setting(text, path, read_rules, value)
             else:
                 raise ValueError(
-                    f"unknown key {key!r}; the keys are include, exclude, select,"
-                    " ignore, severity, strict, line-ending and docs-url"
+                    f"unknown key {key!r}; the keys are include, exclude, select, ignore,"
+                    " severity, strict, line-ending, docs-url, vocabulary and rules"
                 )
         except ValueError as error:
             raise ConfigError(f"{where}: {error}") from None
@@ -164,6 +174,45 @@ def _docs_url(value: object) -> str:
             f"'docs-url' must be the http or https address of the docs site, such as \"{DOCS_URL}\""
         )
     return value if value.endswith("/") else value + "/"
+
+
+_HEADER = re.compile(r"[ \t]*\[([^\[\]\n]*)\]")
+
+
+def _line_in(text: str, table: tuple[str, ...], key: str) -> int | None:
+    """The line that sets ``key`` in ``table`` of TOML text (``key = ...``, a
+    dotted ``key.name = ...``, or the header ``[table.key]``); None if none does."""
+    names = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+    setting = re.compile(rf"[ \t]*(?:{names})[ \t]*[=.]")
+    current: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            if current == (*table, key):
+                return number
+        elif current == table and setting.match(line):
+            return number
+    return None
+
+
+def _house_setting(text: str, path: Path, read: Callable[[object], Any], value: object) -> Any:
+    """Read the ``vocabulary`` or ``rules`` table; a wrong value is named by the
+    line of the deepest key that leads to it.
+
+    Raises:
+        ConfigError: a wrong value.
+    """
+    try:
+        return read(value)
+    except SettingError as error:
+        table = ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
+        keys = (*table, *error.keys)
+        lines = (
+            _line_in(text, keys[: depth - 1], keys[depth - 1]) for depth in range(len(keys), 0, -1)
+        )
+        line = next((found for found in lines if found is not None), 1)
+        raise ConfigError(f"{path}:{line}: {error}") from None
 
 
 def _severities(value: object) -> dict[str, Severity]:

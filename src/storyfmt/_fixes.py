@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from storyfmt._diagnostics import Diagnostic, Edit
-from storyfmt._rules import Form, validate
+from storyfmt._house import House
+from storyfmt._rules import HOUSE, Form, diagnose
 from storyfmt._source import line_break
 
 _MAX_ROUNDS = 100
@@ -86,6 +87,7 @@ def fix(
     form: Form = "text",
     unsafe: bool = False,
     wanted: Callable[[Diagnostic], bool] | None = None,
+    house: House = HOUSE,
 ) -> Fixed:
     """Apply the fixes the diagnostics of a story offer, round after round.
 
@@ -95,9 +97,10 @@ def fix(
     error, on its first line). A round is kept only if it changed the story and
     left it with no more errors than before; else the story is left as the last
     good round made it. ``wanted`` chooses the diagnostics whose fixes apply
-    (by default, all).
+    (by default, all), and ``house`` the vocabularies and house rules that the
+    diagnostics left are found with.
     """
-    found = validate(data, form=form)
+    found = diagnose(data, form=form, house=house)
     applied = 0
     for _ in range(_MAX_ROUNDS):
         fixes = [
@@ -109,7 +112,7 @@ def fix(
             break
         edits = [edit for item in fixes if item.fix is not None for edit in item.fix.edits]
         candidate, count = apply_edits(data, edits)
-        after = validate(candidate, form=form)
+        after = diagnose(candidate, form=form, house=house)
         if candidate == data or _errors(after) > _errors(found):
             break
         data, found, applied = candidate, after, applied + count

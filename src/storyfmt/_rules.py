@@ -9,11 +9,15 @@ from typing import Any, Literal
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, quote
+from storyfmt._house import House, Vocabulary
 from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Path_, Where
 from storyfmt._values import Span, placed
-from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS, Kind
+from storyfmt._vocabulary import Kind
+
+HOUSE = House()
+"""No house rules, and the format's own vocabularies."""
 
 Form = Literal["text", "json", "yaml", "jsonl"]
 
@@ -59,15 +63,22 @@ def _repeats(
         yield placed(rule, span, f"{noun} {quote(item)} is given twice{place}")
 
 
-def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]:
+def check_rules(
+    fields: Mapping[str, Any], where: Where, vocabulary: Vocabulary
+) -> Iterator[Diagnostic]:
     """Warnings for a story's fields (as parsed, or as a model dumps them), one at a time.
 
     ``where`` places a value by its path; warnings come in the order of the rules.
     """
     stats = fields.get("stats") or {}
     for key, field, known, rule in (
-        ("Status", "status", KNOWN_STATUS, Rule.UNKNOWN_STATUS),
-        ("Political leaning", "political_leaning", KNOWN_LEANINGS, Rule.UNKNOWN_LEANING),
+        ("Status", "status", vocabulary.status, Rule.UNKNOWN_STATUS),
+        (
+            "Political leaning",
+            "political_leaning",
+            vocabulary.political_leaning,
+            Rule.UNKNOWN_LEANING,
+        ),
     ):
         value = stats.get(field)
         if value is not None and value not in known:
@@ -135,10 +146,22 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
         )
 
 
-def _story_warnings(reading: Reading) -> Iterator[Diagnostic]:
+def _warnings(
+    story: Mapping[str, Any], where: Where, house: House, *, valid: bool
+) -> Iterator[Diagnostic]:
+    """The warnings of a story: storyfmt's own, then those of the house rules,
+    which judge only a story without errors (a part that could not be read
+    would look missing to them)."""
+    yield from check_rules(story, where, house.vocabulary)
+    if valid:
+        yield from house.check(story, where)
+
+
+def _story_warnings(reading: Reading, house: House) -> Iterator[Diagnostic]:
     """The warnings of a story read from JSON or YAML, placed by its locator."""
     if reading.story is not None:
-        yield from check_rules(reading.story.model_dump(), lambda path: reading.locate(path, False))
+        story, locate = reading.story.model_dump(), reading.locate
+        yield from _warnings(story, lambda path: locate(path, False), house, valid=True)
 
 
 def validate(
@@ -176,13 +199,24 @@ def validate(
         >>> print(validate('{"kind": "card", "title": "T",\\n "rank": -1}', form="json")[0])
         line 2: 'rank' must be greater than or equal to 0
     """
+    return diagnose(source, kind=kind, form=form)
+
+
+def diagnose(
+    source: str | bytes, *, kind: Kind | None = None, form: Form = "text", house: House = HOUSE
+) -> list[Diagnostic]:
+    """:func:`validate` against a house's vocabularies, with the house rules it
+    selected (as ``storyfmt check`` does under a configuration)."""
     if form == "text":
         _, parsed = parse_text(source, kind)
         errors = parsed.problems
         # A warning about a value on a line with an error would only echo the error.
         faulty = {item.line for item in errors}
+        story = {"kind": parsed.kind, **parsed.fields}
         warnings: Iterable[Diagnostic] = (
-            item for item in check_rules(parsed.fields, parsed.span) if item.line not in faulty
+            item
+            for item in _warnings(story, parsed.span, house, valid=not errors)
+            if item.line not in faulty
         )
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):
@@ -193,7 +227,7 @@ def validate(
         else:
             readings = [read_json(source) if form == "json" else read_yaml(source)]
             errors = readings[0].problems
-        warnings = (item for reading in readings for item in _story_warnings(reading))
+        warnings = (item for reading in readings for item in _story_warnings(reading, house))
     else:
         raise ValueError(f"form must be 'text', 'json', 'yaml' or 'jsonl', not {form!r}")
     found = errors + cap(warnings, "warning")

@@ -133,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; print the fixes as a unified diff and exit 1 if a file would change",
     )
     check.add_argument(
-        "--select", type=_codes, metavar="CODES", help="report only these warnings (SF501,SF5)"
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="report only these warnings (SF501,SF5); house rules (SF6xx) only when selected",
     )
     check.add_argument(
         "--ignore", type=_codes, metavar="CODES", help="do not report these warnings"

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from itertools import repeat
 
 from storyfmt._cli._files import (
     Found,
@@ -36,6 +37,8 @@ from storyfmt._config import (
 )
 from storyfmt._diagnostics import Diagnostic
 from storyfmt._fixes import fix, fixable
+from storyfmt._house import House
+from storyfmt._house._registry import configured
 from storyfmt._report import (
     FileReport,
     write_github,
@@ -43,7 +46,7 @@ from storyfmt._report import (
     write_junit,
     write_text,
 )
-from storyfmt._rules import Form, form_of, validate
+from storyfmt._rules import HOUSE, Form, diagnose, form_of
 from storyfmt._sarif import write_sarif
 from storyfmt._source import decode, split_lines
 
@@ -52,11 +55,13 @@ _POOL_THRESHOLD = 64
 _PROGRESS_THRESHOLD = 200
 
 
-def check_one(path: str, data: bytes | None = None, form: Form | None = None) -> FileReport:
+def check_one(
+    path: str, data: bytes | None = None, form: Form | None = None, house: House = HOUSE
+) -> FileReport:
     """Check one file (read here unless ``data`` is given); runs in worker processes.
 
     The file is read in the form its name says (:func:`form_of`) unless ``form``
-    is given.
+    is given, and checked against the vocabularies and house rules of ``house``.
     """
     if data is None:
         try:
@@ -64,7 +69,7 @@ def check_one(path: str, data: bytes | None = None, form: Form | None = None) ->
                 data = handle.read()
         except OSError as error:
             return FileReport(path, failure=cannot_read(path, error))
-    found = validate(data, form=form or form_of(path))
+    found = diagnose(data, form=form or form_of(path), house=house)
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines)
 
@@ -83,19 +88,19 @@ def workers(files: int, jobs: int) -> tuple[int, int]:
 
 
 def _check_all(
-    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form
+    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form, house: House
 ) -> Iterator[FileReport]:
     on_disk = [path for path in paths if path != "-"]
     if stdin_data is not None:
-        yield check_one("-", stdin_data, stdin_form)
+        yield check_one("-", stdin_data, stdin_form, house)
     count, chunk = workers(len(on_disk), jobs)
     if count > 1:
         with ProcessPoolExecutor(max_workers=count) as pool:
-            found = pool.map(_check_in_worker, on_disk, chunksize=chunk)
+            found = pool.map(_check_in_worker, on_disk, repeat(house), chunksize=chunk)
             for path, report in zip(on_disk, found, strict=True):
                 yield report or FileReport(path)
     else:
-        yield from map(check_one, on_disk)
+        yield from (check_one(path, house=house) for path in on_disk)
 
 
 def _cores() -> int:
@@ -105,9 +110,9 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _check_in_worker(path: str) -> FileReport | None:
+def _check_in_worker(path: str, house: House) -> FileReport | None:
     """:func:`check_one`, sending back nothing for a file without problems."""
-    report = check_one(path)
+    report = check_one(path, house=house)
     return report if report.diagnostics or report.failure else None
 
 
@@ -142,10 +147,11 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
             else None
         ),
     )
+    house = configured(config.vocabulary, config.rules, config.wants)
     found = story_files(args, config)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
-    results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)))
+    results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)), house)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
     reports = [FileReport(path, failure=reason) for path, reason in found.failures]
@@ -153,7 +159,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         named = replace(report, path=display_name(report.path, args))
         reports.append(named if report.failure else _apply_config(named, config))
     reports.sort(key=lambda report: report.path)
-    fixing = _Fixing(args, config, found, stdin_data) if args.fix or args.diff else None
+    fixing = _Fixing(args, config, house, found, stdin_data) if args.fix or args.diff else None
     if fixing is not None:
         reports = [fixing.fix(report) for report in reports]
         if args.diff:
@@ -204,10 +210,16 @@ class _Fixing:
     """
 
     def __init__(
-        self, args: argparse.Namespace, config: Config, found: Found, stdin: bytes | None
+        self,
+        args: argparse.Namespace,
+        config: Config,
+        house: House,
+        found: Found,
+        stdin: bytes | None,
     ) -> None:
         self.args = args
         self.config = config
+        self.house = house
         self.stdin = stdin
         self.outside = outside_links(found)
         self.refused = dict(found.unselected)
@@ -238,7 +250,13 @@ class _Fixing:
                 snapshot = read_snapshot(source)
                 data = snapshot.data
             form = form_of(report.path)
-            fixed = fix(data, form=form, unsafe=self.args.unsafe_fixes, wanted=self.wanted)
+            fixed = fix(
+                data,
+                form=form,
+                unsafe=self.args.unsafe_fixes,
+                wanted=self.wanted,
+                house=self.house,
+            )
             if fixed.data != data:
                 self.files += 1
                 self.applied += fixed.applied
