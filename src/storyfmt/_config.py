@@ -85,10 +85,24 @@ class Config:
         return self.severity.get(rule.value, rule.severity)
 
 
-def _line_of(text: str, key: str) -> int:
-    """The line of ``key = ...`` in TOML text (1 when it cannot be found)."""
-    match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+_HEADER = re.compile(r"[ \t]*\[\[?([^\]\n]*)\]")
+
+
+def _line_of(text: str, table: tuple[str, ...], key: str) -> int | None:
+    """The line of TOML text that sets ``key`` in ``table`` (``key = ...``,
+    ``key.part = ...`` or a ``[table.key]`` header); None when none does."""
+    quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+    setting = re.compile(rf"[ \t]*(?:{quoted})[ \t]*[=.]")
+    current: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            if current == (*table, key):
+                return number
+        elif current == table and setting.match(line):
+            return number
+    return None
 
 
 def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[str, ...]:
@@ -119,6 +133,11 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
+def _table_of(path: Path) -> tuple[str, ...]:
+    """Where the settings stand in a configuration file."""
+    return ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
+
+
 def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
     """Turn a ``[tool.storyfmt]`` table into a :class:`Config`.
 
@@ -127,7 +146,7 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
     """
     values: dict[str, Any] = {"path": path}
     for key, value in table.items():
-        where = f"{path}:{_line_of(text, key)}"
+        where = f"{path}:{_line_of(text, _table_of(path), key) or 1}"
         try:
             if key in ("include", "exclude"):
                 values[key] = tuple(_strings(value, f"'{key}'"))
