@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from storyfmt._codes import Rule, Severity
+from storyfmt._report import FileReport
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,9 +55,16 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and line."""
 
 
+CONFIG_FILES = ("storyfmt.toml", "pyproject.toml")
+"""The configuration files looked for in each folder, in this order."""
+
+
 @dataclass(frozen=True)
 class Config:
-    """Settings of ``storyfmt check``; command-line options override them."""
+    """Settings of ``storyfmt check``; command-line options override them.
+
+    ``path`` is the configuration file read.
+    """
 
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
@@ -68,8 +76,11 @@ class Config:
     path: Path | None = None
 
     def with_options(self, **options: Any) -> Config:
-        """This configuration with the options that were given (not None) applied."""
+        """This configuration under the command-line options given (not None): each
+        replaces its setting, but the codes of ``ignore`` are added to the setting's."""
         given = {name: value for name, value in options.items() if value is not None}
+        if "ignore" in given:
+            given["ignore"] = self.ignore + tuple(given["ignore"])
         return replace(self, **given)
 
     def wants(self, rule: Rule) -> bool:
@@ -83,6 +94,23 @@ class Config:
     def severity_of(self, rule: Rule) -> Severity:
         """The severity a rule is reported with: the catalogue's, unless configured."""
         return self.severity.get(rule.value, rule.severity)
+
+    def base(self) -> str:
+        """The folder the patterns are relative to: that of the configuration
+        file, else the current folder."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+
+    def apply(self, report: FileReport) -> FileReport:
+        """A file's report under this configuration: the warnings it does not want
+        left out, each severity as configured, and strict."""
+        if not report.diagnostics:
+            return report
+        kept = []
+        for item in report.diagnostics:
+            rule = Rule(item.code)
+            if self.wants(rule):
+                kept.append(replace(item, severity=self.severity_of(rule)))
+        return replace(report, diagnostics=kept, strict=self.strict)
 
 
 _HEADER = re.compile(r"[ \t]*\[\[?([^\]\n]*)\]")
@@ -211,22 +239,71 @@ def read_config(path: Path) -> Config | None:
     return parse_config(text, path, data)
 
 
-def find_config(start: Path) -> Config:
-    """The configuration nearest to ``start``: in each folder from ``start`` upward,
-    ``storyfmt.toml``, then a ``pyproject.toml`` with a ``[tool.storyfmt]`` table.
-    With none, the defaults.
+class Configs:
+    """The configuration of each file: that of the nearest configuration file
+    above it, or one for all files (given with ``--config``, or the defaults with
+    ``--isolated``); the command-line options override them all.
 
-    Raises:
-        ConfigError: the nearest configuration has bad settings.
+    Each folder is looked up once, and each configuration file found read once.
     """
-    for folder in (start, *start.parents):
-        for name in ("storyfmt.toml", "pyproject.toml"):
-            candidate = folder / name
-            if candidate.is_file():
-                config = read_config(candidate)
+
+    def __init__(self, fixed: Config | None = None, **options: Any) -> None:
+        self._fixed = fixed
+        self._options = options
+        self._default = (fixed or Config()).with_options(**options)
+        self._folders: dict[str, Config] = {}
+        self._files: dict[str, Config] = {}  # by the folder of a path as given
+
+    @classmethod
+    def from_command_line(cls, path: str | None, *, isolated: bool) -> Configs:
+        """The configurations the options ``--config FILE`` and ``--isolated`` ask for.
+
+        Raises:
+            ConfigError: the file given cannot be used.
+        """
+        if isolated:
+            return cls(Config())
+        if path is None:
+            return cls()
+        config = read_config(Path(path))
+        if config is None:
+            raise ConfigError(f"{path}: has no [tool.storyfmt] table")
+        return cls(config)
+
+    def with_options(self, **options: Any) -> Configs:
+        """These configurations under command-line options (see :meth:`Config.with_options`)."""
+        return Configs(self._fixed, **options)
+
+    def for_folder(self, folder: str) -> Config:
+        """The configuration of the files in a folder (an absolute path).
+
+        Raises:
+            ConfigError: the nearest configuration file cannot be used.
+        """
+        config = self._folders.get(folder)
+        if config is None:
+            config = self._folders[folder] = self._find(folder)
+        return config
+
+    def for_file(self, path: str) -> Config:
+        """The configuration of a file (its path as given); see :meth:`for_folder`."""
+        folder = os.path.dirname(path)
+        config = self._files.get(folder)
+        if config is None:
+            config = self._files[folder] = self.for_folder(os.path.abspath(folder))
+        return config
+
+    def _find(self, folder: str) -> Config:
+        if self._fixed is not None:
+            return self._default
+        for name in CONFIG_FILES:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                config = read_config(Path(candidate))
                 if config is not None:
-                    return config
-    return Config()
+                    return config.with_options(**self._options)
+        parent = os.path.dirname(folder)
+        return self._default if parent == folder else self.for_folder(parent)
 
 
 # ---- which files a folder search takes ------------------------------------------
@@ -277,14 +354,14 @@ class _Globs:
         return self._name(name) or (relative is not None and self._path(relative))
 
 
-Place = tuple[str | None, ...]
+Relative = tuple[str | None, ...]
 """A path as each set of globs sees it: relative to its base, or None outside."""
 
-_ANYWHERE: Place = (None, None, None)
+_ANYWHERE: Relative = (None, None, None)
 
 
-class Selection:
-    """Which files are story files: ``include`` and not ``exclude``.
+class _ConfigSelection:
+    """Which files one configuration takes: ``include`` and not ``exclude``.
 
     The patterns of a configuration file are relative to its folder; those given
     with ``--exclude``, and all of them without a configuration file, to the
@@ -292,20 +369,20 @@ class Selection:
     """
 
     def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
-        here = os.getcwd()
-        base = os.path.dirname(os.path.abspath(config.path)) if config.path else here
-        self.include = _Globs(config.include, base)
-        self.excludes = (_Globs(config.exclude, base), _Globs(exclude, here))
+        self.include = _Globs(config.include, config.base())
+        self.excludes = (
+            _Globs(config.exclude, config.base()),
+            _Globs(exclude, os.getcwd()),
+        )
         self._all = (self.include, *self.excludes)
         self._by_path = any(globs.by_path for globs in self._all)
         self._excluding = any(globs.patterns for globs in self.excludes)
 
-    def place(self, path: str) -> Place:
-        """Where a path (as given, relative to the current folder or absolute) is."""
-        absolute = os.path.abspath(path)
-        return tuple(globs.relative(absolute) for globs in self._all)
+    def place(self, path: str) -> Relative:
+        """Where a path (absolute) is."""
+        return tuple(globs.relative(path) for globs in self._all)
 
-    def child(self, place: Place, name: str) -> Place:
+    def child(self, place: Relative, name: str) -> Relative:
         """The place of an entry of the folder at ``place``."""
         if not self._by_path:  # only names matter: spare building paths
             return _ANYWHERE
@@ -314,45 +391,129 @@ class Selection:
             for relative in place
         )
 
-    def _excluded_by(self, place: Place, name: str) -> str | None:
+    def excluded_by(self, place: Relative, name: str) -> str | None:
+        """Which ``exclude`` patterns skip a file or folder; None if none do."""
         for globs, relative in zip(self.excludes, place[1:], strict=True):
             # "" is the base itself, which its own patterns do not exclude
             if globs.patterns and relative != "" and globs.matches(relative, name):
-                return ", ".join(globs.patterns)
+                return f"by exclude ({', '.join(globs.patterns)})"
         return None
 
-    def keeps_folder(self, place: Place, name: str) -> bool:
-        """Whether a folder found in a search is searched."""
-        return self._excluded_by(place, name) is None
-
-    def refusal(self, place: Place, name: str) -> str | None:
+    def refusal(self, place: Relative, name: str) -> str | None:
         """Why a file is not a story file (``by include (*.story)``); None if it is."""
         if not self.include.matches(place[0], name):
             return f"by include ({', '.join(self.include.patterns)})"
-        if not self._excluding:
-            return None
-        excluded = self._excluded_by(place, name)
-        return None if excluded is None else f"by exclude ({excluded})"
+        return self.excluded_by(place, name) if self._excluding else None
+
+    def excluded_inside(self, place: Relative, name: str) -> str | None:
+        """:meth:`excluded_by`, for a folder holding a path named on the command
+        line: patterns count only where it is inside their base."""
+        for globs, relative in zip(self.excludes, place[1:], strict=True):
+            if relative and globs.matches(relative, name):
+                return f"by exclude ({', '.join(globs.patterns)})"
+        return None
+
+    def holds(self, folder: str) -> bool:
+        """Whether a folder (absolute) is inside the base of any of the patterns."""
+        return any(globs.relative(folder) for globs in self._all)
+
+
+class Place:
+    """Where a file or folder found in a search is: its absolute path, the
+    selection of the folder holding it, and its path as that one's globs see it.
+
+    A folder named on the command line has the selection of its own folder.
+    """
+
+    __slots__ = ("inner", "path", "relative", "selection")
+
+    def __init__(self, path: str, selection: _ConfigSelection, relative: Relative) -> None:
+        self.path = path
+        self.selection = selection
+        self.relative = relative
+        # The selection of the entries of this folder, and its path as that one sees it.
+        self.inner: tuple[_ConfigSelection, Relative] | None = None
+
+
+class Selection:
+    """Which files are story files: in each folder, those that the ``include``
+    and ``exclude`` of its configuration (see :class:`Configs`) take, and that
+    the patterns given with ``--exclude`` do not exclude.
+
+    Raises:
+        ConfigError: (from each method) a configuration that cannot be used.
+    """
+
+    def __init__(self, configs: Configs, exclude: Sequence[str] = ()) -> None:
+        self._configs = configs
+        self._exclude = tuple(exclude)
+        self._selections: dict[Path | None, _ConfigSelection] = {}
+
+    def _of(self, folder: str) -> _ConfigSelection:
+        """The selection of the entries of a folder (an absolute path)."""
+        config = self._configs.for_folder(folder)
+        selection = self._selections.get(config.path)
+        if selection is None:
+            selection = self._selections[config.path] = _ConfigSelection(config, self._exclude)
+        return selection
+
+    def include_patterns(self, folder: str) -> tuple[str, ...]:
+        """The ``include`` patterns of the files in a folder."""
+        return self._of(os.path.abspath(folder)).include.patterns
+
+    def place(self, folder: str) -> Place:
+        """Where a folder named on the command line is (relative or absolute)."""
+        absolute = os.path.abspath(folder)
+        selection = self._of(absolute)
+        return Place(absolute, selection, selection.place(absolute))
+
+    def child(self, place: Place, name: str) -> Place:
+        """The place of an entry of the folder at ``place``."""
+        if place.inner is None:
+            selection = self._of(place.path)
+            same = selection is place.selection
+            place.inner = (selection, place.relative if same else selection.place(place.path))
+        selection, relative = place.inner
+        return Place(os.path.join(place.path, name), selection, selection.child(relative, name))
+
+    def keeps_folder(self, place: Place, name: str) -> bool:
+        """Whether a folder found in a search is searched."""
+        return place.selection.excluded_by(place.relative, name) is None
+
+    def refusal(self, place: Place, name: str) -> str | None:
+        """Why a file found in a search is not a story file
+        (``by include (*.story)``); None if it is."""
+        return place.selection.refusal(place.relative, name)
 
     def refusal_of(self, path: str) -> str | None:
         """:meth:`refusal` for a file named on the command line, whose folders are
         tested against ``exclude`` too (see :meth:`excluded`)."""
-        place = self.place(path)
-        refused = self.refusal(place, os.path.basename(os.path.abspath(path)))
-        return refused if refused is not None else self._excluded_above(place)
+        absolute = os.path.abspath(path)
+        selection = self._of(os.path.dirname(absolute))
+        refused = selection.refusal(selection.place(absolute), os.path.basename(absolute))
+        return refused if refused is not None else self._excluded_above(absolute)
 
     def excluded(self, path: str) -> str | None:
         """Which ``exclude`` patterns skip a folder named on the command line, or
-        hold it; its folders count only where they are inside the base."""
-        place = self.place(path)
-        name = os.path.basename(os.path.abspath(path))
-        refused = self._excluded_by(place, name)
-        return f"by exclude ({refused})" if refused is not None else self._excluded_above(place)
+        a folder holding it.
 
-    def _excluded_above(self, place: Place) -> str | None:
-        for globs, relative in zip(self.excludes, place[1:], strict=True):
-            folders = relative.split("/")[:-1] if relative else []
-            for depth in range(1, len(folders) + 1):
-                if globs.matches("/".join(folders[:depth]), folders[depth - 1]):
-                    return f"by exclude ({', '.join(globs.patterns)})"
+        Each folder is tested against the patterns of the configuration of the
+        folder holding it, where it is inside their base, from the folder up to
+        the highest base of the path's own configuration.
+        """
+        absolute = os.path.abspath(path)
+        selection = self._of(os.path.dirname(absolute))
+        refused = selection.excluded_by(selection.place(absolute), os.path.basename(absolute))
+        return refused if refused is not None else self._excluded_above(absolute)
+
+    def _excluded_above(self, path: str) -> str | None:
+        own = self._of(os.path.dirname(path))
+        folder = os.path.dirname(path)
+        while own.holds(folder):
+            parent = os.path.dirname(folder)
+            selection = self._of(parent)
+            refused = selection.excluded_inside(selection.place(folder), os.path.basename(folder))
+            if refused is not None:
+                return refused
+            folder = parent
         return None

@@ -19,9 +19,8 @@ from storyfmt._cli._terminal import (
     silence_stdout,
     use_color,
 )
-from storyfmt._codes import Rule
 from storyfmt._config import (
-    Config,
+    Configs,
     check_codes,
 )
 from storyfmt._report import (
@@ -109,27 +108,14 @@ def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
     sys.stderr.write("\r" + " " * (width + 24) + "\r")
 
 
-def _apply_config(report: FileReport, config: Config) -> FileReport:
-    kept = []
-    for item in report.diagnostics:
-        rule = Rule(item.code)
-        if config.wants(rule):
-            kept.append(replace(item, severity=config.severity_of(rule)))
-    return replace(report, diagnostics=kept)
-
-
-def cmd_check(args: argparse.Namespace, config: Config) -> int:
+def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt check``: report every problem of every story file."""
-    config = config.with_options(
+    configs = configs.with_options(
         strict=True if args.strict else None,
         select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
-        ignore=(
-            config.ignore + check_codes(args.ignore, "--ignore", warnings_only=True)
-            if args.ignore
-            else None
-        ),
+        ignore=check_codes(args.ignore, "--ignore", warnings_only=True) if args.ignore else None,
     )
-    found = story_files(args, config)
+    found = story_files(args, configs)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
     results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)))
@@ -138,12 +124,11 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     reports = [FileReport(path, failure=reason) for path, reason in found.failures]
     for report in results:
         named = replace(report, path=display_name(report.path, args))
-        reports.append(named if report.failure else _apply_config(named, config))
+        reports.append(named if report.failure else configs.for_file(named.path).apply(named))
     reports.sort(key=lambda report: report.path)
-    failing = ("error", "warning") if config.strict else ("error",)
     if any(report.failure for report in reports):
         status = EXIT_FAILURE
-    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+    elif any(report.failing for report in reports):
         status = EXIT_PROBLEMS
     else:
         status = EXIT_OK
@@ -157,7 +142,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         elif output == "github":
             write_github(reports, out)
         elif output == "junit":
-            write_junit(reports, out, strict=config.strict)
+            write_junit(reports, out)
         else:
             write_text(reports, out, color=use_color(args.color, out), quiet=args.quiet)
         out.flush()

@@ -20,7 +20,7 @@ from storyfmt._cli._terminal import (
     print_story_errors,
 )
 from storyfmt._config import (
-    Config,
+    Configs,
     LineEnding,
 )
 from storyfmt._diagnostics import StoryFormatError
@@ -108,11 +108,10 @@ def _fmt_one(
     return "changed"
 
 
-def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
+def cmd_fmt(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt fmt``: rewrite story files in canonical form, safely."""
-    found = story_files(args, config)
+    found = story_files(args, configs)
     outside = links_outside((found.folder_of.get(path, path), path) for path in found.paths)
-    line_ending = args.line_ending or config.line_ending
     outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
     for path, reason in found.failures:
         print_error(f"{path}: {reason}")
@@ -126,6 +125,7 @@ def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
         outcomes["failed"] += 1
     paths = [path for path in found.paths if path not in refused]
     for path in paths:
+        line_ending = args.line_ending or configs.for_file(display_name(path, args)).line_ending
         try:
             outcomes[_fmt_one(path, args, line_ending, outside)] += 1
         except CommandError as error:
