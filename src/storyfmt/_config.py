@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -58,6 +59,18 @@ class ConfigError(Exception):
 CONFIG_FILES = ("storyfmt.toml", "pyproject.toml")
 """The configuration files looked for in each folder, in this order."""
 
+# The keys of the settings, in the order they are listed.
+SETTINGS = (
+    "include",
+    "exclude",
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "strict",
+    "line-ending",
+)
+
 
 @dataclass(frozen=True)
 class Config:
@@ -70,6 +83,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     strict: bool = False
     line_ending: LineEnding = "auto"
@@ -83,13 +97,14 @@ class Config:
             given["ignore"] = self.ignore + tuple(given["ignore"])
         return replace(self, **given)
 
-    def wants(self, rule: Rule) -> bool:
-        """Tell whether a warning is reported (errors always are)."""
+    def wants(self, rule: Rule, ignored: Sequence[str] = ()) -> bool:
+        """Tell whether a warning is reported (errors always are); ``ignored`` are
+        codes ignored besides ``ignore``, such as a file's per-file-ignores."""
         if rule.severity == "error":
             return True
         code = rule.value
         selected = not self.select or any(code.startswith(s) for s in self.select)
-        return selected and not any(code.startswith(i) for i in self.ignore)
+        return selected and not any(code.startswith(i) for i in (*self.ignore, *ignored))
 
     def severity_of(self, rule: Rule) -> Severity:
         """The severity a rule is reported with: the catalogue's, unless configured."""
@@ -100,15 +115,32 @@ class Config:
         file, else the current folder."""
         return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
 
+    @cached_property
+    def _per_file(self) -> list[tuple[str, _Globs, tuple[str, ...]]]:
+        base = self.base()
+        return [(glob, _Globs([glob], base), codes) for glob, codes in self.per_file_ignores]
+
+    def ignored_in(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The per-file-ignores that match a file: each glob with its codes."""
+        if not self.per_file_ignores:
+            return []
+        absolute = os.path.abspath(path)
+        name = os.path.basename(absolute)
+        relative = self._per_file[0][1].relative(absolute)  # they share one base
+        return [
+            (glob, codes) for glob, globs, codes in self._per_file if globs.matches(relative, name)
+        ]
+
     def apply(self, report: FileReport) -> FileReport:
         """A file's report under this configuration: the warnings it does not want
-        left out, each severity as configured, and strict."""
+        (per-file-ignores too) left out, each severity as configured, and strict."""
         if not report.diagnostics:
             return report
+        ignored = [code for _, codes in self.ignored_in(report.path) for code in codes]
         kept = []
         for item in report.diagnostics:
             rule = Rule(item.code)
-            if self.wants(rule):
+            if self.wants(rule, ignored):
                 kept.append(replace(item, severity=self.severity_of(rule)))
         return replace(report, diagnostics=kept, strict=self.strict)
 
@@ -173,14 +205,17 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
         ConfigError: an unknown key or a wrong value, with its file and line.
     """
     values: dict[str, Any] = {"path": path}
+    where_table = _table_of(path)
     for key, value in table.items():
-        where = f"{path}:{_line_of(text, _table_of(path), key) or 1}"
+        line = _line_of(text, where_table, key) or 1
         try:
             if key in ("include", "exclude"):
                 values[key] = tuple(_strings(value, f"'{key}'"))
             elif key in ("select", "ignore"):
                 codes = _strings(value, f"'{key}'")
                 values[key] = check_codes(codes, f"'{key}'", warnings_only=True)
+            elif key == "per-file-ignores":
+                values["per_file_ignores"] = _per_file_ignores(text, path, value, line)
             elif key == "strict":
                 if not isinstance(value, bool):
                     raise ValueError("'strict' must be true or false")
@@ -192,13 +227,38 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                     raise ValueError('\'line-ending\' must be "auto", "lf" or "crlf"')
                 values["line_ending"] = value
             else:
-                raise ValueError(
-                    f"unknown key {key!r}; the keys are include, exclude, select,"
-                    " ignore, severity, strict and line-ending"
-                )
+                *keys, last = SETTINGS
+                raise ValueError(f"unknown key {key!r}; the keys are {', '.join(keys)} and {last}")
         except ValueError as error:
-            raise ConfigError(f"{where}: {error}") from None
+            raise ConfigError(f"{path}:{line}: {error}") from None
     return Config(**values)
+
+
+def _per_file_ignores(
+    text: str, path: Path, value: object, line: int
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Check a ``per-file-ignores`` table (``line``: that of its key).
+
+    Raises:
+        ValueError: the value is not a table.
+        ConfigError: an entry with a wrong value or an error code, at its own line.
+    """
+    if not isinstance(value, dict):
+        raise ValueError(
+            "'per-file-ignores' must be a table of globs and codes,"
+            ' such as { "drafts/**" = ["SF5"] }'
+        )
+    table = (*_table_of(path), "per-file-ignores")
+    entries = []
+    for glob, codes in value.items():
+        where = f"'per-file-ignores' {glob!r}"
+        try:
+            checked = check_codes(_strings(codes, where), where, warnings_only=True)
+        except ValueError as error:
+            at = _line_of(text, table, glob) or line
+            raise ConfigError(f"{path}:{at}: {error}") from None
+        entries.append((glob, checked))
+    return tuple(entries)
 
 
 def _severities(value: object) -> dict[str, Severity]:
