@@ -59,24 +59,34 @@ class ConfigError(Exception):
 CONFIG_FILES = ("storyfmt.toml", "pyproject.toml")
 """The configuration files looked for in each folder, in this order."""
 
-# The keys of the settings, in the order they are listed.
-SETTINGS = (
-    "include",
-    "exclude",
-    "select",
-    "ignore",
-    "per-file-ignores",
-    "severity",
-    "strict",
-    "line-ending",
-)
+# The settings: their keys in a configuration file and their fields in Config,
+# in the order the keys are listed.
+SETTINGS = {
+    "include": "include",
+    "exclude": "exclude",
+    "select": "select",
+    "ignore": "ignore",
+    "per-file-ignores": "per_file_ignores",
+    "severity": "severity",
+    "strict": "strict",
+    "line-ending": "line_ending",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting was given: a line of a configuration file."""
+
+    path: Path
+    line: int
 
 
 @dataclass(frozen=True)
 class Config:
     """Settings of ``storyfmt check``; command-line options override them.
 
-    ``path`` is the configuration file read.
+    ``path`` is the configuration file read, and ``origins`` tells, by key,
+    where each setting that is not the default was given.
     """
 
     include: tuple[str, ...] = DEFAULT_INCLUDE
@@ -88,6 +98,7 @@ class Config:
     strict: bool = False
     line_ending: LineEnding = "auto"
     path: Path | None = None
+    origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
 
     def with_options(self, **options: Any) -> Config:
         """This configuration under the command-line options given (not None): each
@@ -110,14 +121,15 @@ class Config:
         """The severity a rule is reported with: the catalogue's, unless configured."""
         return self.severity.get(rule.value, rule.severity)
 
-    def base(self) -> str:
-        """The folder the patterns are relative to: that of the configuration
-        file, else the current folder."""
-        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+    def base(self, key: str) -> str:
+        """The folder the patterns of a setting are relative to: that of the
+        configuration file that gave them, else the current folder."""
+        given = self.origins.get(key)
+        return os.path.dirname(os.path.abspath(given[-1].path)) if given else os.getcwd()
 
     @cached_property
     def _per_file(self) -> list[tuple[str, _Globs, tuple[str, ...]]]:
-        base = self.base()
+        base = self.base("per-file-ignores")
         return [(glob, _Globs([glob], base), codes) for glob, codes in self.per_file_ignores]
 
     def ignored_in(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -199,12 +211,14 @@ def _table_of(path: Path) -> tuple[str, ...]:
 
 
 def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
-    """Turn a ``[tool.storyfmt]`` table into a :class:`Config`.
+    """Turn a ``[tool.storyfmt]`` table into a :class:`Config` (``extend`` is
+    checked here, and followed by :func:`read_config`).
 
     Raises:
         ConfigError: an unknown key or a wrong value, with its file and line.
     """
     values: dict[str, Any] = {"path": path}
+    origins: dict[str, tuple[Origin, ...]] = {}
     where_table = _table_of(path)
     for key, value in table.items():
         line = _line_of(text, where_table, key) or 1
@@ -226,12 +240,16 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 if value not in LINE_ENDINGS:
                     raise ValueError('\'line-ending\' must be "auto", "lf" or "crlf"')
                 values["line_ending"] = value
+            elif key == "extend":
+                if not isinstance(value, str) or not value:
+                    raise ValueError("'extend' must be the path of a configuration file")
             else:
-                *keys, last = SETTINGS
+                *keys, last = ("extend", *SETTINGS)
                 raise ValueError(f"unknown key {key!r}; the keys are {', '.join(keys)} and {last}")
         except ValueError as error:
             raise ConfigError(f"{path}:{line}: {error}") from None
-    return Config(**values)
+        origins[key] = (Origin(path, line),)
+    return Config(**values, origins=origins)
 
 
 def _per_file_ignores(
@@ -276,11 +294,29 @@ def _severities(value: object) -> dict[str, Severity]:
     return severities
 
 
-def read_config(path: Path) -> Config | None:
-    """Read a configuration file; None for a ``pyproject.toml`` without the table.
+def _extended(base: Config, own: Config) -> Config:
+    """``own`` over the configuration it extends: each setting it gives replaces
+    the base's, except ``ignore``, which adds to the base's unless ``own`` gives
+    ``select`` too (a new start, as in ruff)."""
+    keys = [key for key in own.origins if key in SETTINGS]
+    changes = {SETTINGS[key]: getattr(own, SETTINGS[key]) for key in keys}
+    origins = {**base.origins, **own.origins}
+    if "select" in keys:
+        changes.setdefault("ignore", ())
+        if "ignore" not in keys:
+            origins.pop("ignore", None)
+    elif "ignore" in keys:
+        changes["ignore"] = base.ignore + own.ignore
+        origins["ignore"] = base.origins.get("ignore", ()) + own.origins["ignore"]
+    return replace(base, **changes, path=own.path, origins=origins)
+
+
+def _load(path: Path) -> tuple[str, Mapping[str, Any] | None]:
+    """A configuration file's text and settings; None for a ``pyproject.toml``
+    without a ``[tool.storyfmt]`` table.
 
     Raises:
-        ConfigError: the file cannot be read, is not TOML, or has bad settings.
+        ConfigError: the file cannot be read or is not TOML.
     """
     try:
         text = path.read_text("utf-8")
@@ -289,14 +325,47 @@ def read_config(path: Path) -> Config | None:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("storyfmt")
-        if table is None:
-            return None
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.storyfmt] must be a table")
-        return parse_config(text, path, table)
-    return parse_config(text, path, data)
+    if path.name != "pyproject.toml":
+        return text, data
+    table = data.get("tool", {}).get("storyfmt")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.storyfmt] must be a table")
+    return text, table
+
+
+def read_config(path: Path) -> Config | None:
+    """Read a configuration file, and those it extends; None for a
+    ``pyproject.toml`` without the table.
+
+    Raises:
+        ConfigError: a file cannot be read, is not TOML, or has bad settings; an
+            ``extend`` leads to a file that is missing, has no settings, or
+            extends back.
+    """
+    return _read(path, ())
+
+
+def _read(path: Path, extending: tuple[Path, ...]) -> Config | None:
+    """:func:`read_config`, from the files ``extending`` it (resolved, in order)."""
+    text, table = _load(path)
+    if table is None:
+        return None
+    own = parse_config(text, path, table)
+    target = table.get("extend")
+    if target is None:
+        return own
+    where = f"{path}:{_line_of(text, _table_of(path), 'extend') or 1}"
+    base_path = Path(os.path.normpath(path.parent / target))
+    chain = (*extending, path.resolve())
+    if base_path.resolve() in chain:
+        cycle = " -> ".join(str(each) for each in (*chain, base_path.resolve()))
+        raise ConfigError(f"{where}: 'extend' makes a cycle: {cycle}")
+    if not base_path.is_file():
+        raise ConfigError(f"{where}: 'extend': no such configuration file: {base_path}")
+    base = _read(base_path, chain)
+    if base is None:
+        raise ConfigError(f"{where}: 'extend': {base_path} has no [tool.storyfmt] table")
+    return _extended(base, own)
 
 
 class Configs:
@@ -429,9 +498,9 @@ class _ConfigSelection:
     """
 
     def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
-        self.include = _Globs(config.include, config.base())
+        self.include = _Globs(config.include, config.base("include"))
         self.excludes = (
-            _Globs(config.exclude, config.base()),
+            _Globs(config.exclude, config.base("exclude")),
             _Globs(exclude, os.getcwd()),
         )
         self._all = (self.include, *self.excludes)
