@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import sys
@@ -75,18 +76,23 @@ SETTINGS = {
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a setting was given: a line of a configuration file."""
+    """Where a setting was given: a line of a configuration file, or an option."""
 
-    path: Path
-    line: int
+    path: Path | None = None
+    line: int = 0
+    option: str = ""
+
+    def __str__(self) -> str:
+        return self.option or f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)
 class Config:
     """Settings of ``storyfmt check``; command-line options override them.
 
-    ``path`` is the configuration file read, and ``origins`` tells, by key,
-    where each setting that is not the default was given.
+    ``path`` is the configuration file read, ``extends`` the files it extends
+    (each extending the next), and ``origins`` tells, by key, where each setting
+    that is not the default was given.
     """
 
     include: tuple[str, ...] = DEFAULT_INCLUDE
@@ -98,15 +104,21 @@ class Config:
     strict: bool = False
     line_ending: LineEnding = "auto"
     path: Path | None = None
+    extends: tuple[Path, ...] = ()
     origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
 
     def with_options(self, **options: Any) -> Config:
         """This configuration under the command-line options given (not None): each
         replaces its setting, but the codes of ``ignore`` are added to the setting's."""
         given = {name: value for name, value in options.items() if value is not None}
+        origins = dict(self.origins)
+        for name in given:
+            key = name.replace("_", "-")
+            option = (Origin(option=f"--{key}"),)
+            origins[key] = self.origins.get(key, ()) + option if name == "ignore" else option
         if "ignore" in given:
             given["ignore"] = self.ignore + tuple(given["ignore"])
-        return replace(self, **given)
+        return replace(self, **given, origins=origins)
 
     def wants(self, rule: Rule, ignored: Sequence[str] = ()) -> bool:
         """Tell whether a warning is reported (errors always are); ``ignored`` are
@@ -124,8 +136,8 @@ class Config:
     def base(self, key: str) -> str:
         """The folder the patterns of a setting are relative to: that of the
         configuration file that gave them, else the current folder."""
-        given = self.origins.get(key)
-        return os.path.dirname(os.path.abspath(given[-1].path)) if given else os.getcwd()
+        given = [origin.path for origin in self.origins.get(key, ()) if origin.path]
+        return os.path.dirname(os.path.abspath(given[-1])) if given else os.getcwd()
 
     @cached_property
     def _per_file(self) -> list[tuple[str, _Globs, tuple[str, ...]]]:
@@ -308,7 +320,9 @@ def _extended(base: Config, own: Config) -> Config:
     elif "ignore" in keys:
         changes["ignore"] = base.ignore + own.ignore
         origins["ignore"] = base.origins.get("ignore", ()) + own.origins["ignore"]
-    return replace(base, **changes, path=own.path, origins=origins)
+    return replace(
+        base, **changes, path=own.path, extends=own.extends + base.extends, origins=origins
+    )
 
 
 def _load(path: Path) -> tuple[str, Mapping[str, Any] | None]:
@@ -365,7 +379,7 @@ def _read(path: Path, extending: tuple[Path, ...]) -> Config | None:
     base = _read(base_path, chain)
     if base is None:
         raise ConfigError(f"{where}: 'extend': {base_path} has no [tool.storyfmt] table")
-    return _extended(base, own)
+    return _extended(base, replace(own, extends=(base_path,)))
 
 
 class Configs:
@@ -433,6 +447,70 @@ class Configs:
                     return config.with_options(**self._options)
         parent = os.path.dirname(folder)
         return self._default if parent == folder else self.for_folder(parent)
+
+    def show(self, path: str) -> str:
+        """The settings of a file, one a line, each as ``key = value  # origin``
+        (a file and line, an option, or ``default``); for a folder, those of the
+        files in it.
+
+        Raises:
+            ConfigError: the configuration cannot be used.
+            ValueError: there is no such file or folder.
+        """
+        if path != "-" and not os.path.lexists(path):
+            raise ValueError(f"{path}: no such file or folder")
+        folder = os.path.isdir(path)
+        config = self.for_folder(os.path.abspath(path)) if folder else self.for_file(path)
+        if config.path is None:
+            found = "--isolated" if self._fixed is not None else "no configuration file above"
+        else:
+            found = "--config" if self._fixed is not None else "the nearest"
+        lines = [
+            ("config-file", _toml(str(config.path)) if config.path else "none", found),
+            ("extends", _toml([str(each) for each in config.extends]), _origin(config, "extend")),
+        ]
+        for key, name in SETTINGS.items():
+            value = getattr(config, name)
+            shown = _toml(dict(value) if key == "per-file-ignores" else value)
+            lines.append((key, shown, _origin(config, key)))
+        if not folder:
+            matched = config.ignored_in(path)
+            globs = ", ".join(_toml(glob) for glob, _ in matched)
+            lines.append(
+                (
+                    "ignored-here",
+                    _toml([code for _, codes in matched for code in codes]),
+                    f"per-file-ignores {globs}" if matched else "no per-file-ignores glob matches",
+                )
+            )
+        width = max(len(key) + len(value) for key, value, _ in lines) + 3
+        heading = f"the files in {path}" if folder else path
+        return f"Settings of {heading}:\n" + "".join(
+            f"  {f'{key} = {value}':<{width}}  # {origin}\n" for key, value, origin in lines
+        )
+
+
+def _origin(config: Config, key: str) -> str:
+    """Where a setting was given, for people: files and lines, options, or ``default``."""
+    return ", ".join(str(origin) for origin in config.origins.get(key, ())) or "default"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _toml(value: object) -> str:
+    """A setting's value as TOML writes it, on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        items = [
+            f"{key if _BARE_KEY.fullmatch(key) else _toml(key)} = {_toml(item)}"
+            for key, item in value.items()
+        ]
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 # ---- which files a folder search takes ------------------------------------------

@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="one line per problem, no excerpts"
     )
     check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings of each PATH and where each comes from; check nothing",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",

@@ -115,6 +115,9 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
         select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
         ignore=check_codes(args.ignore, "--ignore", warnings_only=True) if args.ignore else None,
     )
+    if args.show_settings:
+        sys.stdout.write("\n".join(configs.show(display_name(path, args)) for path in args.paths))
+        return EXIT_OK
     found = story_files(args, configs)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
