@@ -74,3 +74,15 @@ def test_model_errors_carry_the_plain_code_as_their_type() -> None:
     types = [error["type"] for error in raised.value.errors()]
     assert types == ["SF305"]
     assert type(types[0]) is str
+
+
+_FIX_MARK = re.compile(r"^### (SF\d{3}) .*?(?=^### |\Z)", re.MULTILINE | re.DOTALL)
+
+
+def test_the_rules_page_marks_every_fixable_rule_with_its_kind_of_fix() -> None:
+    marked = {}
+    for section in _FIX_MARK.finditer(RULES):
+        found = re.search(r"^\*\*Fix\*\* \((safe|unsafe)\b", section.group(0), re.MULTILINE)
+        if found:
+            marked[section.group(1)] = found.group(1)
+    assert marked == {rule.value: rule.fix for rule in Rule if rule.fix is not None}

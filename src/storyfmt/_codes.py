@@ -8,6 +8,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+Applicability = Literal["safe", "unsafe"]
+"""Whether a fix is applied by ``--fix`` (safe) or only with ``--unsafe-fixes``."""
+
 
 @enum.unique
 class Rule(str, enum.Enum):
@@ -90,6 +93,11 @@ class Rule(str, enum.Enum):
         """What the rule reports, in a few words."""
         return _CATALOGUE[self][1]
 
+    @property
+    def fix(self) -> Applicability | None:
+        """Whether the rule's diagnostics may offer a fix, and of which kind."""
+        return _FIXES.get(self)
+
 
 _CATALOGUE: dict[Rule, tuple[Severity, str]] = {
     Rule.TOO_MANY_ERRORS: ("error", "more errors than are worth listing; the rest are counted"),
@@ -133,4 +141,17 @@ _CATALOGUE: dict[Rule, tuple[Severity, str]] = {
     Rule.DUPLICATE_TAG: ("warning", "the same item twice in one tag line"),
     Rule.DUPLICATE_POINT: ("warning", "the same Breakdown point twice"),
     Rule.DUPLICATE_QUESTION: ("warning", "the same Further Learning question twice"),
+}
+
+
+# The rules whose diagnostics offer a fix where the text leaves no doubt (not
+# every diagnostic of the rule has one): docs/rules.md marks each.
+_FIXES: dict[Rule, Applicability] = {
+    Rule.UNEXPECTED_LINE: "safe",
+    Rule.HEADER_TOO_LONG: "safe",
+    Rule.MISSING_VALUE: "safe",
+    Rule.LONG_QUESTION: "safe",
+    Rule.NOT_A_TAG_LINE: "unsafe",
+    Rule.INVALID_DURATION: "safe",
+    Rule.QUESTION_MARK: "unsafe",
 }

@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 from storyfmt._codes import Rule, Severity
 from storyfmt._report import FileReport
+from storyfmt._source import LineEnding
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,9 +47,6 @@ SKIPPED_FOLDERS = frozenset(
     }
 )
 
-
-LineEnding = Literal["auto", "lf", "crlf"]
-"""How ``fmt`` ends lines: as the file does (``auto``), or always LF or CRLF."""
 
 LINE_ENDINGS: tuple[LineEnding, ...] = get_args(LineEnding)
 
@@ -120,14 +118,13 @@ class Config:
             given["ignore"] = self.ignore + tuple(given["ignore"])
         return replace(self, **given, origins=origins)
 
-    def wants(self, rule: Rule, ignored: Sequence[str] = ()) -> bool:
-        """Tell whether a warning is reported (errors always are); ``ignored`` are
-        codes ignored besides ``ignore``, such as a file's per-file-ignores."""
+    def wants(self, rule: Rule) -> bool:
+        """Tell whether a warning is reported (errors always are)."""
         if rule.severity == "error":
             return True
         code = rule.value
         selected = not self.select or any(code.startswith(s) for s in self.select)
-        return selected and not any(code.startswith(i) for i in (*self.ignore, *ignored))
+        return selected and not any(code.startswith(i) for i in self.ignore)
 
     def severity_of(self, rule: Rule) -> Severity:
         """The severity a rule is reported with: the catalogue's, unless configured."""
@@ -155,16 +152,22 @@ class Config:
             (glob, codes) for glob, globs, codes in self._per_file if globs.matches(relative, name)
         ]
 
+    def at(self, path: str) -> Config:
+        """This configuration for one file: with the codes of the per-file-ignores
+        that match it added to ``ignore``."""
+        codes = tuple(code for _, each in self.ignored_in(path) for code in each)
+        return replace(self, ignore=self.ignore + codes) if codes else self
+
     def apply(self, report: FileReport) -> FileReport:
         """A file's report under this configuration: the warnings it does not want
         (per-file-ignores too) left out, each severity as configured, and strict."""
         if not report.diagnostics:
             return report
-        ignored = [code for _, codes in self.ignored_in(report.path) for code in codes]
+        config = self.at(report.path)
         kept = []
         for item in report.diagnostics:
             rule = Rule(item.code)
-            if self.wants(rule, ignored):
+            if config.wants(rule):
                 kept.append(replace(item, severity=self.severity_of(rule)))
         return replace(report, diagnostics=kept, strict=self.strict)
 

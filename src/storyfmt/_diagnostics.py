@@ -7,8 +7,40 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from storyfmt._codes import Rule, Severity
+from storyfmt._codes import Applicability, Rule, Severity
 from storyfmt._vocabulary import FORBIDDEN
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text from one place to another (1-based, end excluded) with ``content``.
+
+    An edit whose start and end are the same place inserts ``content`` there; a
+    line break in ``content`` is ``\\n``, written as the file's own line break.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A change to the source that resolves a diagnostic.
+
+    Attributes:
+        applicability: ``"safe"`` when the change can only be what was meant
+            (a heading written another way); ``"unsafe"`` when it changes the
+            story's text and a person should look (a question mark added).
+        message: What the fix does, as a short sentence.
+        edits: The edits, which never overlap.
+    """
+
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +56,8 @@ class Diagnostic:
         end_line: The line where the problem's extent ends, where known.
         end_column: The column just after the extent, where known.
         hint: What to do about it, where there is something to say.
+        fix: The change to the source that resolves it, where one is certain
+            enough to offer (see ``storyfmt check --fix``).
 
     Example:
         >>> from storyfmt import validate
@@ -42,6 +76,7 @@ class Diagnostic:
     end_line: int | None = None
     end_column: int | None = None
     hint: str | None = None
+    fix: Fix | None = None
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -55,6 +90,7 @@ def diagnostic(
     *,
     end_column: int | None = None,
     hint: str | None = None,
+    fix: Fix | None = None,
 ) -> Diagnostic:
     """Make a diagnostic with the severity the catalogue gives its rule.
 
@@ -69,7 +105,16 @@ def diagnostic(
         end_line=None if end_column is None else line,
         end_column=end_column,
         hint=hint,
+        fix=fix,
     )
+
+
+def replace_line(
+    line: int, column: int, old: str, new: str, *, message: str, applicability: Applicability
+) -> Fix:
+    """A fix that replaces the text ``old`` at ``line:column`` with ``new``."""
+    edit = Edit(line, column, line, column + len(old), new)
+    return Fix(applicability, message, (edit,))
 
 
 MAX_ERRORS = 10

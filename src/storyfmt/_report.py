@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 from storyfmt import __version__
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, render
+from storyfmt._diagnostics import Diagnostic, Fix, render
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -144,6 +144,23 @@ def as_json(report: FileReport, item: Diagnostic) -> dict[str, object]:
         "severity": item.severity,
         "message": item.message,
         "hint": item.hint,
+        "fix": None if item.fix is None else _fix_json(item.fix),
+    }
+
+
+def _fix_json(fix: Fix) -> dict[str, object]:
+    """A fix in the shape ruff writes: edits with 1-based rows and columns."""
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": {"row": edit.line, "column": edit.column},
+                "end_location": {"row": edit.end_line, "column": edit.end_column},
+            }
+            for edit in fix.edits
+        ],
     }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, cap, diagnostic, quote
+from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote
 from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Path_
@@ -34,9 +34,19 @@ Where = Callable[[Path_], Span | None]
 """Where the value at a path stands in the source, if known."""
 
 
-def _warn(rule: Rule, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
+def _warn(
+    rule: Rule, span: Span | None, message: str, hint: str | None = None, fix: Fix | None = None
+) -> Diagnostic:
     line, column, end = span if span is not None else (1, 1, None)
-    return diagnostic(rule, line, column, message, end_column=end, hint=hint)
+    return diagnostic(rule, line, column, message, end_column=end, hint=hint, fix=fix)
+
+
+def _append(span: Span | None, text: str, message: str) -> Fix | None:
+    """An unsafe fix that writes ``text`` after the value at ``span``."""
+    if span is None:
+        return None
+    line, _, end = span
+    return Fix("unsafe", message, (Edit(line, end, line, end, text),))
 
 
 def _repeats(
@@ -82,11 +92,13 @@ def check_rules(fields: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]
             )
     for number, item in enumerate(fields.get("further_learning") or ()):
         if not item["question"].endswith("?"):
+            span = where(("further_learning", number, "question"))
             yield (
                 _warn(
                     Rule.QUESTION_MARK,
-                    where(("further_learning", number, "question")),
+                    span,
                     f"the question {quote(item['question'])} does not end with '?'",
+                    fix=_append(span, "?", "end the question with '?'"),
                 )
             )
     yield from _repeats(

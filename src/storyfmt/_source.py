@@ -4,6 +4,7 @@ lengths no story may hold, checked before the text is parsed."""
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic
@@ -145,3 +146,16 @@ def detect_kind(text: str) -> Kind:
     first = _FIRST_LINE.match(text)
     line = first.group(1).rstrip(" \t") if first else ""
     return "brief" if line in BRIEF_HEADINGS else "card"
+
+
+LineEnding = Literal["auto", "lf", "crlf"]
+"""How ``fmt`` ends lines: as the file does (``auto``), or always LF or CRLF."""
+
+
+def line_break(data: bytes, line_ending: LineEnding = "auto") -> bytes:
+    """The line break to write into a file: under ``auto``, CRLF if the file's
+    first line break is CRLF, LF otherwise (a lone CR too)."""
+    if line_ending == "auto":
+        first = re.search(rb"\r\n?|\n", data)
+        return b"\r\n" if first is not None and first.group() == b"\r\n" else b"\n"
+    return b"\r\n" if line_ending == "crlf" else b"\n"

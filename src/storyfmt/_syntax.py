@@ -17,14 +17,22 @@ Messages quote the story's own lines, never the grammar's names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from lark import Token
 
-from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, diagnostic, quote
+from storyfmt._codes import Applicability, Rule
+from storyfmt._diagnostics import (
+    Diagnostic,
+    Edit,
+    Fix,
+    diagnostic,
+    quote,
+    replace_line,
+)
 from storyfmt._grammar import Fault, Stand
-from storyfmt._transform import Part, heading_hint
+from storyfmt._transform import Part, heading_hint, meant_heading
 from storyfmt._vocabulary import (
     BRIEF_SECTIONS,
     DURATION_UNITS,
@@ -140,6 +148,33 @@ def _content(token: Token) -> str:
     return str(token.value).strip(" \t\n")
 
 
+Mend = Callable[[int, int, str], Fix]
+"""Makes the fix of a problem from the line, column and content of the line at fault."""
+
+
+def rewrite(new: str, message: str, applicability: Applicability = "safe") -> Mend:
+    """A fix that writes the content of the line at fault as ``new``."""
+
+    def mend(line: int, column: int, content: str) -> Fix:
+        return replace_line(
+            line, column, content, new, message=message, applicability=applicability
+        )
+
+    return mend
+
+
+def _blank_line_before(line: int, column: int, content: str) -> Fix:
+    edit = Edit(line, 1, line, 1, "\n")
+    return Fix("safe", "insert a blank line between the question and its answer", (edit,))
+
+
+def _heading_advice(found: str) -> tuple[str | None, Mend | None]:
+    """The hint for a line that may be a heading written another way, and its fix."""
+    heading = meant_heading(found)
+    fix = None if heading is None else rewrite(heading, f"write the heading as {quote(heading)}")
+    return heading_hint(found), fix
+
+
 class Recovery:
     """Explains and mends the syntax errors of one story, collecting the diagnostics."""
 
@@ -213,37 +248,71 @@ class Recovery:
 
     # ---- reporting
 
-    def _report_line(self, fault: Fault, code: Rule, message: str, hint: str | None = None) -> None:
-        self._report_line_at(fault, fault.line_start, code, message, hint)
+    def _report_line(
+        self,
+        fault: Fault,
+        code: Rule,
+        message: str,
+        hint: str | None = None,
+        *,
+        fix: Mend | None = None,
+    ) -> None:
+        self._report_line_at(fault, fault.line_start, code, message, hint=hint, fix=fix)
 
     def _report_line_at(
-        self, fault: Fault, start: int, code: Rule, message: str, hint: str | None = None
+        self,
+        fault: Fault,
+        start: int,
+        code: Rule,
+        message: str,
+        *,
+        hint: str | None = None,
+        fix: Mend | None = None,
     ) -> None:
         """Report a problem at the content of the line that starts at ``start``,
         at or after the fault's line."""
         end = self.text.find("\n", start)
         raw = self.text[start : len(self.text) if end < 0 else end]
+        line = fault.line + self.text.count("\n", fault.line_start, start)
+        self._report(code, line, raw, message, hint=hint, fix=fix)
+
+    def _report_at(
+        self,
+        token: Token,
+        code: Rule,
+        message: str,
+        hint: str | None = None,
+        *,
+        fix: Mend | None = None,
+    ) -> None:
+        assert token.line is not None
+        assert token.column is not None
+        raw = " " * (token.column - 1) + str(token.value).partition("\n")[0]
+        self._report(code, token.line, raw, message, hint=hint, fix=fix)
+
+    def _report(
+        self,
+        code: Rule,
+        line: int,
+        raw: str,
+        message: str,
+        *,
+        hint: str | None,
+        fix: Mend | None = None,
+    ) -> None:
+        """Report a problem at the content of ``raw``, the text of line ``line``."""
         content = raw.strip(" \t")
         column = raw.index(content[0]) + 1 if content else 1
         self.problems.append(
             diagnostic(
                 code,
-                fault.line + self.text.count("\n", fault.line_start, start),
+                line,
                 column,
                 message,
                 end_column=column + max(1, len(content)),
                 hint=hint,
+                fix=None if fix is None else fix(line, column, content),
             )
-        )
-
-    def _report_at(self, token: Token, code: Rule, message: str, hint: str | None = None) -> None:
-        assert token.line is not None
-        assert token.column is not None
-        value = str(token.value)
-        column = token.column + len(value) - len(value.lstrip(" \t"))
-        end = column + max(1, len(_content(token)))
-        self.problems.append(
-            diagnostic(code, token.line, column, message, end_column=end, hint=hint)
         )
 
     def _explain(
@@ -285,18 +354,28 @@ class Recovery:
         assert wrong is not None
         code, message = wrong
         hint = _HINTS.get(code)
+        fix = None
         if terminal == "OTHER_KEY":
             pair = _INLINE_PAIR.fullmatch(found)
             key, value = (pair.group(1), pair.group(2)) if pair else (found, "")
             hint = f"write {quote(key)} on one line and {quote(value)} on the next"
+            if pair and value:
+                fix = rewrite(f"{key}\n{value}", "put the key and its value on two lines")
         elif terminal == "BULLET":
-            marked = found[0] in BULLET_MARKERS
-            hint = "put a space after the bullet marker" if marked else heading_hint(found)
+            if found[0] in BULLET_MARKERS:
+                hint = "put a space after the bullet marker"
+                fix = rewrite(f"{found[0]} {found[1:]}", hint)
+            else:
+                hint, fix = _heading_advice(found)
         elif terminal == "DURATION":
             parts = found.split()
-            if len(parts) == 2 and parts[1].lower().rstrip("s") in DURATION_UNITS:
+            unit = parts[1].lower() if len(parts) == 2 else ""
+            if parts[0].isdigit() and unit != parts[1] and unit.rstrip("s") in DURATION_UNITS:
                 hint = "units are written in lower case"
-        self._report_line(fault, code, message.format(found=quote(found)), hint)
+                fix = rewrite(f"{parts[0]} {unit}", "write the unit in lower case")
+        elif terminal == "FIRST_TAG":
+            fix = rewrite(f"{found} /", "end the line with ' /'", "unsafe")
+        self._report_line(fault, code, message.format(found=quote(found)), hint, fix=fix)
 
     # ---- skipping
 
@@ -376,6 +455,7 @@ class Recovery:
         if fault.at_end:
             return False
         blank = fault.blank_before()
+        hint, fix = _heading_advice(found)
         if self.kind == "brief" and heading is None:
             self._report_line(
                 fault,
@@ -402,14 +482,16 @@ class Recovery:
                 Rule.UNEXPECTED_LINE,
                 f"expected a section heading after the blank line on line {before},"
                 f" found {quote(found)}",
-                hint=heading_hint(found) or _AFTER_BLANK_HINTS.get(kind),
+                hint=hint or _AFTER_BLANK_HINTS.get(kind),
+                fix=fix,
             )
         else:
             self._report_line(
                 fault,
                 Rule.UNEXPECTED_LINE,
                 f"unexpected line {quote(found)}",
-                hint=heading_hint(found),
+                hint=hint,
+                fix=fix,
             )
         fault.move_to(self._next_heading(fault.line_start))
         return True
@@ -432,7 +514,8 @@ class Recovery:
                 Rule.LONG_QUESTION,
                 f"expected a blank line between the question {quote(question)} and its"
                 f" answer, found {quote(following)}",
-                hint,
+                hint=hint,
+                fix=_blank_line_before,
             )
             fault.take("QUESTION", question_end)
             fault.move_to(question_end)
@@ -442,7 +525,7 @@ class Recovery:
             question_end,
             Rule.LONG_QUESTION,
             f"a question is one line; unexpected line {quote(following)}",
-            hint,
+            hint=hint,
         )
         # A broken question builds no item, and so no warnings about it.
         while following.endswith("?"):
@@ -479,6 +562,7 @@ class Recovery:
                 Rule.HEADER_TOO_LONG,
                 f"{quote(_content(title))} is not a rank: a rank is digits only",
                 hint=f"write the rank as {digits}",
+                fix=rewrite(digits, f"write the rank as {digits}"),
             )
         else:
             more = count - 1

@@ -102,6 +102,34 @@ def heading_hint(line: str) -> str | None:
     return None
 
 
+_LOOSE = re.compile(r"['’]|[:!.]+$")
+
+
+def _loosely(text: str) -> str:
+    """A line as it reads, whatever its case, its apostrophes, a colon or a full
+    stop at its end, and its kinds and runs of spaces."""
+    return " ".join(_LOOSE.sub("", text.strip(" \t").casefold()).split())
+
+
+_MEANT = {_loosely(s.heading): s.heading for s in SECTIONS if s.kind == "card"}
+_LOOSE_BREAKDOWN = re.compile(r"the breakdown(?: ([0-9]+))?")
+
+
+def meant_heading(line: str) -> str | None:
+    """The card heading a line can only mean, written exactly, if any.
+
+    It differs from the heading only in case, apostrophes (curly or left out),
+    a colon or a full stop at the end, or its spaces (a no-break space, two
+    spaces): ``top keywords:``, ``Youre all caught up!``, ``Top\u00a0Keywords``.
+    """
+    loose = _loosely(line)
+    breakdown = _LOOSE_BREAKDOWN.fullmatch(loose)
+    if breakdown is not None:
+        count = breakdown.group(1)
+        return "The Breakdown" + (f" {count}" if count else "")
+    return _MEANT.get(loose)
+
+
 def _one_line(block: Token) -> bool:
     return "\n" not in content(block)
 
@@ -130,6 +158,7 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
             break
     question = blocks[lonely]
     hint = heading_hint(content(question))
+    heading = meant_heading(content(question))
     if hint is not None:
         problems.append(
             at(
@@ -137,6 +166,7 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
                 question,
                 f"unexpected line {quote(content(question))}",
                 hint=hint,
+                rewrite_to=heading,
             )
         )
     else:

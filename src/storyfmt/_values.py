@@ -13,7 +13,7 @@ from typing import NamedTuple
 from lark import Token
 
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, diagnostic, quote
+from storyfmt._diagnostics import Diagnostic, diagnostic, quote, replace_line
 from storyfmt._models import format_number
 from storyfmt._vocabulary import MAX_INT
 
@@ -49,10 +49,29 @@ def span(token: Token, offset: int = 0, length: int | None = None) -> Span:
     return Span(token.line, column, column + width)
 
 
-def at(code: Rule, token: Token, message: str, *, hint: str | None = None) -> Diagnostic:
-    """A diagnostic placed at the content of a line token."""
+def at(
+    code: Rule,
+    token: Token,
+    message: str,
+    *,
+    hint: str | None = None,
+    rewrite_to: str | None = None,
+) -> Diagnostic:
+    """A diagnostic placed at the content of a line token; ``rewrite_to`` is the
+    content its safe fix writes instead."""
     line, column, end = span(token)
-    return diagnostic(code, line, column, message, end_column=end, hint=hint)
+    fix = None
+    if rewrite_to is not None:
+        old = str(token.value).partition("\n")[0].strip(" \t")
+        fix = replace_line(
+            line,
+            column,
+            old,
+            rewrite_to,
+            message=f"write {quote(rewrite_to)}",
+            applicability="safe",
+        )
+    return diagnostic(code, line, column, message, end_column=end, hint=hint, fix=fix)
 
 
 def integer(digits: str) -> int | None:

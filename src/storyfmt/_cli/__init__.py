@@ -117,6 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="warnings fail the check too")
     check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes, writing each file back safely, and report what is left",
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply the unsafe fixes too (they change the story's text)",
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print the fixes as a unified diff and exit 1 if a file would change",
+    )
+    check.add_argument(
         "--select", type=_codes, metavar="CODES", help="report only these warnings (SF501,SF5)"
     )
     check.add_argument(

@@ -8,21 +8,36 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 
-from storyfmt._cli._files import cannot_read, story_files
+from storyfmt._cli._files import (
+    Found,
+    cannot_read,
+    not_selected,
+    outside_links,
+    patch,
+    read_snapshot,
+    rewrite,
+    story_files,
+)
 from storyfmt._cli._terminal import (
     EXIT_FAILURE,
     EXIT_OK,
     EXIT_PROBLEMS,
+    CommandError,
     display_name,
     print_error,
     silence_stdout,
     use_color,
 )
+from storyfmt._codes import Rule
 from storyfmt._config import (
+    Config,
     Configs,
     check_codes,
 )
+from storyfmt._diagnostics import Diagnostic
+from storyfmt._fixes import fix, fixable
 from storyfmt._report import (
     FileReport,
     write_github,
@@ -129,6 +144,11 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
         named = replace(report, path=display_name(report.path, args))
         reports.append(named if report.failure else configs.for_file(named.path).apply(named))
     reports.sort(key=lambda report: report.path)
+    fixing = _Fixing(args, configs, found, stdin_data) if args.fix or args.diff else None
+    if fixing is not None:
+        reports = [fixing.fix(report) for report in reports]
+        if args.diff:
+            return fixing.finish(EXIT_FAILURE if any(r.failure for r in reports) else EXIT_OK)
     if any(report.failure for report in reports):
         status = EXIT_FAILURE
     elif any(report.failing for report in reports):
@@ -139,6 +159,9 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     out = sys.stdout
+    if fixing is not None and fixing.stdin_fixed is not None:
+        out = sys.stderr  # the fixed story goes to stdout
+        sys.stdout.buffer.write(fixing.stdin_fixed)
     try:
         if output == "json":
             write_json(reports, out)
@@ -148,10 +171,102 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
             write_junit(reports, out)
         else:
             write_text(reports, out, color=use_color(args.color, out), quiet=args.quiet)
+            if fixing is None and not args.quiet:
+                out.write(_fixable_summary(reports))
         out.flush()
     except BrokenPipeError:  # the reader went away (check | head): the status stands
         silence_stdout()
     for report in reports:
         if report.failure:
             print_error(f"{report.path}: {report.failure}")
-    return status
+    return status if fixing is None else fixing.finish(status)
+
+
+class _Fixing:
+    """``check --fix`` and ``check --diff``: the fixes applied to each file, or shown.
+
+    A file is rewritten as ``fmt`` rewrites one: safely, never a file that is
+    not selected as a story file or that a link outside the folder searched
+    leads to, and never over an edit made meanwhile.
+    """
+
+    def __init__(
+        self, args: argparse.Namespace, configs: Configs, found: Found, stdin: bytes | None
+    ) -> None:
+        self.args = args
+        self.configs = configs
+        self.stdin = stdin
+        self.outside = outside_links(found)
+        self.refused = dict(found.unselected)
+        self.stdin_fixed: bytes | None = None
+        self.files = 0
+        self.applied = 0
+
+    def _wanted(self, config: Config, item: Diagnostic) -> bool:
+        return config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
+
+    def fix(self, report: FileReport) -> FileReport:
+        """The report of a file once its fixes are applied (or, with --diff, shown)."""
+        config = self.configs.for_file(report.path)
+        wanted = partial(self._wanted, config.at(report.path))
+        if report.failure or not any(map(wanted, report.diagnostics)):
+            return report
+        source = (
+            "-"
+            if self.stdin is not None and report.path == display_name("-", self.args)
+            else report.path
+        )
+        try:
+            snapshot = None
+            if source == "-":
+                assert self.stdin is not None
+                data = self.stdin
+            elif source in self.refused:
+                raise CommandError(not_selected(source, self.refused[source], "fix"))
+            else:
+                snapshot = read_snapshot(source)
+                data = snapshot.data
+            form = form_of(report.path)
+            fixed = fix(data, form=form, unsafe=self.args.unsafe_fixes, wanted=wanted)
+            if fixed.data != data:
+                self.files += 1
+                self.applied += fixed.applied
+                if self.args.diff:
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(patch(data, fixed.data, report.path))
+                elif source == "-":
+                    self.stdin_fixed = fixed.data
+                else:
+                    rewrite(source, fixed.data, snapshot, self.outside)
+        except CommandError as error:
+            return replace(report, failure=str(error).removeprefix(f"{source}: "))
+        if self.args.diff:
+            return report
+        lines = split_lines(decode(fixed.data)) if fixed.remaining else None
+        return config.apply(FileReport(report.path, fixed.remaining, lines))
+
+    def finish(self, status: int) -> int:
+        """Say what was fixed; with --diff, exit 1 when a file would change."""
+        verb = "would fix" if self.args.diff else "fixed"
+        problems = "problem" if self.applied == 1 else "problems"
+        files = "file" if self.files == 1 else "files"
+        if self.files or self.args.diff:
+            sys.stderr.write(f"{verb} {self.applied} {problems} in {self.files} {files}\n")
+        if self.args.diff and status == EXIT_OK and self.files:
+            return EXIT_PROBLEMS
+        return status
+
+
+def _fixable_summary(reports: list[FileReport]) -> str:
+    """A line on how many of the problems shown ``--fix`` would fix, if any."""
+    safe = unsafe = 0
+    for report in reports:
+        for item in report.diagnostics:
+            if fixable(item, unsafe=False):
+                safe += 1
+            elif fixable(item, unsafe=True):
+                unsafe += 1
+    if not safe and not unsafe:
+        return ""
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"{safe} fixable with --fix{more}\n"

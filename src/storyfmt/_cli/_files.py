@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from storyfmt._config import (
     Place,
     Selection,
 )
-from storyfmt._files import NotRewritten, Snapshot, write_file
+from storyfmt._files import NotRewritten, Snapshot, links_outside, write_file
 
 
 @dataclass
@@ -203,3 +205,42 @@ def emit(output: str | None, text: str) -> None:
         sys.stdout.flush()
     else:
         write(output, text.encode("utf-8"))
+
+
+def _patch_lines(data: bytes) -> list[str]:
+    """Lines as ``patch`` sees them: each ended by LF, the last one perhaps not."""
+    return re.findall(r"[^\n]*\n|[^\n]+", data.decode("utf-8", "surrogateescape"))
+
+
+def patch(old: bytes, new: bytes, name: str) -> bytes:
+    """A unified diff that ``patch`` can apply, byte-order mark and line breaks included."""
+    out: list[str] = []
+    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), name, name):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+def outside_links(found: Found) -> dict[str, str]:
+    """The files found through a link to outside the folder searched, with that folder."""
+    return links_outside((found.folder_of.get(path, path), path) for path in found.paths)
+
+
+def not_selected(path: str, reason: str, verb: str) -> str:
+    """Why a file named on the command line is not rewritten (to ``verb`` it)."""
+    return (
+        f"{path}: not selected as a story file {reason}; not rewritten (to {verb} it,"
+        " make include and exclude in storyfmt.toml or [tool.storyfmt] select it)"
+    )
+
+
+def rewrite(path: str, data: bytes, snapshot: Snapshot | None, outside: dict[str, str]) -> None:
+    """Write a story file back, safely, unless it is a link out of the folder searched.
+
+    Raises:
+        CommandError: the file was left as it was, with the reason.
+    """
+    if path in outside:
+        raise CommandError(f"{path}: a link to a file outside {outside[path]}; not rewritten")
+    write(path, data, snapshot)

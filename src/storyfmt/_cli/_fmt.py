@@ -4,12 +4,18 @@ rewrite provably means the same."""
 from __future__ import annotations
 
 import argparse
-import difflib
-import re
 import sys
 
 from storyfmt._cli._convert import Story
-from storyfmt._cli._files import read, read_snapshot, story_files, write
+from storyfmt._cli._files import (
+    not_selected,
+    outside_links,
+    patch,
+    read,
+    read_snapshot,
+    rewrite,
+    story_files,
+)
 from storyfmt._cli._terminal import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -19,26 +25,14 @@ from storyfmt._cli._terminal import (
     print_error,
     print_story_errors,
 )
-from storyfmt._config import (
-    Configs,
-    LineEnding,
-)
+from storyfmt._config import Configs
 from storyfmt._diagnostics import StoryFormatError
-from storyfmt._files import links_outside
 from storyfmt._parser import loads
 from storyfmt._report import (
     visible,
 )
+from storyfmt._source import LineEnding, line_break
 from storyfmt._writer import dumps
-
-
-def line_break(data: bytes, line_ending: LineEnding) -> bytes:
-    """The line break ``fmt`` writes: under ``auto``, CRLF if the file's first
-    line break is CRLF, LF otherwise (a lone CR too)."""
-    if line_ending == "auto":
-        first = re.search(rb"\r\n?|\n", data)
-        return b"\r\n" if first is not None and first.group() == b"\r\n" else b"\n"
-    return b"\r\n" if line_ending == "crlf" else b"\n"
 
 
 def canonical(data: bytes, line_ending: LineEnding = "auto") -> tuple[Story, bytes]:
@@ -56,21 +50,6 @@ def canonical(data: bytes, line_ending: LineEnding = "auto") -> tuple[Story, byt
     if new != data and loads(new) != story:
         raise CommandError("the canonical text would change the story; not written (a bug)")
     return story, new
-
-
-def _patch_lines(data: bytes) -> list[str]:
-    """Lines as ``patch`` sees them: each ended by LF, the last one perhaps not."""
-    return re.findall(r"[^\n]*\n|[^\n]+", data.decode("utf-8", "surrogateescape"))
-
-
-def _diff(old: bytes, new: bytes, name: str) -> bytes:
-    """A unified diff that ``patch`` can apply, byte-order mark and line breaks included."""
-    out: list[str] = []
-    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), name, name):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 def _fmt_one(
@@ -97,31 +76,26 @@ def _fmt_one(
         return "unchanged"
     if args.diff:
         sys.stdout.flush()
-        sys.stdout.buffer.write(_diff(data, new, shown))
+        sys.stdout.buffer.write(patch(data, new, shown))
         sys.stdout.buffer.flush()
     if args.check:
         sys.stderr.write(f"would reformat {visible(shown)}\n")
     if writes:
-        if path in outside:
-            raise CommandError(f"{path}: a link to a file outside {outside[path]}; not rewritten")
-        write(path, new, snapshot)
+        rewrite(path, new, snapshot, outside)
     return "changed"
 
 
 def cmd_fmt(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt fmt``: rewrite story files in canonical form, safely."""
     found = story_files(args, configs)
-    outside = links_outside((found.folder_of.get(path, path), path) for path in found.paths)
+    outside = outside_links(found)
     outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
     for path, reason in found.failures:
         print_error(f"{path}: {reason}")
         outcomes["failed"] += 1
     refused = dict(found.unselected)
     for path, reason in found.unselected:
-        print_error(
-            f"{path}: not selected as a story file {reason}; not rewritten (to format it,"
-            " make include and exclude in storyfmt.toml or [tool.storyfmt] select it)"
-        )
+        print_error(not_selected(path, reason, "format"))
         outcomes["failed"] += 1
     paths = [path for path in found.paths if path not in refused]
     for path in paths:
