@@ -141,13 +141,20 @@ class Config:
         base = self.base("per-file-ignores")
         return [(glob, _Globs([glob], base), codes) for glob, codes in self.per_file_ignores]
 
+    @cached_property
+    def _folders(self) -> dict[str, str | None]:
+        """Folders (as given) relative to the base of the per-file-ignores."""
+        return {}
+
     def ignored_in(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
         """The per-file-ignores that match a file: each glob with its codes."""
         if not self.per_file_ignores:
             return []
-        absolute = os.path.abspath(path)
-        name = os.path.basename(absolute)
-        relative = self._per_file[0][1].relative(absolute)  # they share one base
+        folder, name = os.path.split(path)
+        if folder not in self._folders:  # the globs share one base
+            self._folders[folder] = self._per_file[0][1].relative(os.path.abspath(folder))
+        inside = self._folders[folder]
+        relative = None if inside is None else f"{inside}/{name}" if inside else name
         return [
             (glob, codes) for glob, globs, codes in self._per_file if globs.matches(relative, name)
         ]
@@ -629,20 +636,29 @@ class _ConfigSelection:
 
 
 class Place:
-    """Where a file or folder found in a search is: its absolute path, the
-    selection of the folder holding it, and its path as that one's globs see it.
+    """Where a file or folder found in a search is: its folder (absolute) and
+    name, the selection of that folder, and its path as that one's globs see it.
 
     A folder named on the command line has the selection of its own folder.
     """
 
-    __slots__ = ("inner", "path", "relative", "selection")
+    __slots__ = ("folder", "inner", "name", "relative", "selection")
 
-    def __init__(self, path: str, selection: _ConfigSelection, relative: Relative) -> None:
-        self.path = path
+    def __init__(
+        self, folder: str, name: str, selection: _ConfigSelection, relative: Relative
+    ) -> None:
+        self.folder = folder
+        self.name = name
         self.selection = selection
         self.relative = relative
-        # The selection of the entries of this folder, and its path as that one sees it.
-        self.inner: tuple[_ConfigSelection, Relative] | None = None
+        # For a folder searched: its path, the selection of its entries, and its
+        # path as that one sees it.
+        self.inner: tuple[str, _ConfigSelection, Relative] | None = None
+
+    @property
+    def path(self) -> str:
+        """The absolute path (joined only when asked: files found never need it)."""
+        return os.path.join(self.folder, self.name)
 
 
 class Selection:
@@ -675,16 +691,18 @@ class Selection:
         """Where a folder named on the command line is (relative or absolute)."""
         absolute = os.path.abspath(folder)
         selection = self._of(absolute)
-        return Place(absolute, selection, selection.place(absolute))
+        folder, name = os.path.split(absolute)
+        return Place(folder, name, selection, selection.place(absolute))
 
     def child(self, place: Place, name: str) -> Place:
         """The place of an entry of the folder at ``place``."""
         if place.inner is None:
-            selection = self._of(place.path)
+            path = place.path
+            selection = self._of(path)
             same = selection is place.selection
-            place.inner = (selection, place.relative if same else selection.place(place.path))
-        selection, relative = place.inner
-        return Place(os.path.join(place.path, name), selection, selection.child(relative, name))
+            place.inner = (path, selection, place.relative if same else selection.place(path))
+        path, selection, relative = place.inner
+        return Place(path, name, selection, selection.child(relative, name))
 
     def keeps_folder(self, place: Place, name: str) -> bool:
         """Whether a folder found in a search is searched."""
