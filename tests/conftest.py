@@ -1,8 +1,10 @@
-"""Shared test set-up: Hypothesis profiles and the paths of the test data."""
+"""Shared test set-up: Hypothesis profiles, the paths of the test data, and the ids
+of the docs site's headings."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from hypothesis import settings
@@ -21,3 +23,12 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 CORPUS = TESTS / "corpus"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+DATA = TESTS / "data"
+
+
+def toc_id(heading: str) -> str:
+    """The id the docs site's table of contents (Python-Markdown's ``toc``) gives a
+    heading: its text without inline code marks, word characters, spaces and
+    hyphens kept, lower case, runs of spaces and hyphens made one hyphen."""
+    text = re.sub(r"[^\w\s-]", "", heading.replace("`", "")).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)

@@ -15,6 +15,7 @@ import pytest
 from conftest import CORPUS, ROOT
 
 import storyfmt
+from storyfmt._ruledocs import DOCS_URL
 
 pytestmark = pytest.mark.slow
 
@@ -70,11 +71,13 @@ def test_the_command_is_installed() -> None:
 def test_check_reports_problems_like_a_compiler(stories: Path) -> None:
     done = run("check", ".", cwd=stories)
     assert done.returncode == 1
-    assert done.stdout.splitlines()[:4] == [
+    assert done.stdout.splitlines()[:6] == [
         "bad.story:6:1: error[SF301] Virality must be a number, got 'high'",
         " 6 | high",
         "   | ^^^^",
         " = hint: write a decimal number such as 5.1 or 12",
+        f" = help: {DOCS_URL}rules/#sf301-invalid-number-error",
+        "",
     ]
     assert "bad.story:8:1: warning[SF501] Status 'Pending' is not one of the known values" in (
         done.stdout
@@ -245,6 +248,20 @@ def test_configuration_promotes_a_warning(tmp_path: Path) -> None:
     done = run("check", "story.txt", cwd=tmp_path)
     assert done.returncode == 1
     assert "error[SF501]" in done.stdout
+
+
+def test_configuration_names_the_docs_site_the_rules_are_linked_on(tmp_path: Path) -> None:
+    config = tmp_path / "storyfmt.toml"
+    config.write_text('docs-url = "https://docs.example.org/storyfmt"\n')
+    (tmp_path / "story.txt").write_text(WARNED)
+    done = run("check", "story.txt", cwd=tmp_path)
+    link = " = help: https://docs.example.org/storyfmt/rules/#sf501-unknown-status-warning\n"
+    assert link in done.stdout
+    assert "help:" not in run("check", "-q", "story.txt", cwd=tmp_path).stdout
+    config.write_text('\ndocs-url = "docs.example.org"\n')
+    refused = run("check", "story.txt", cwd=tmp_path)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert f"{config}:2: 'docs-url' must be the http or https address" in refused.stderr
 
 
 def test_unknown_configuration_key_names_its_line(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The rule codes: one catalogue, as the rules page lists it, written as plain codes."""
+"""The rule codes: one catalogue, as the rules page lists it, written as plain codes;
+the rules page is each rule's help, at the address the docs site gives it."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ import json
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, toc_id
 from pydantic import ValidationError
 
 import storyfmt
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, diagnostic, render
+from storyfmt._ruledocs import DOCS_URL, anchor, plain, rule_help, rule_url, sections
 
 RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
 _HEADING = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)
 _ROW = re.compile(
-    r"^\| \[(SF\d{3})\]\(#[a-z0-9-]+\) \| `([a-z0-9-]+)` \| (error|warning) \| (.+) \|$",
+    r"^\| \[(SF\d{3})\]\(#([a-z0-9-]+)\) \| `([a-z0-9-]+)` \| (error|warning) \| (.+) \|$",
     re.MULTILINE,
 )
 
@@ -24,9 +26,36 @@ _ROW = re.compile(
 def test_the_enum_the_catalogue_and_the_rules_page_list_the_same_rules() -> None:
     catalogue = [(rule.value, rule.slug, rule.severity) for rule in Rule]
     headings = [(m[1], m[2], m[3]) for m in _HEADING.finditer(RULES)]
-    rows = [(m[1], m[2], m[3], m[4]) for m in _ROW.finditer(RULES)]
+    rows = [(m[1], m[3], m[4], m[5]) for m in _ROW.finditer(RULES)]
     assert headings == catalogue
     assert rows == [(*entry, rule.summary) for entry, rule in zip(catalogue, Rule, strict=True)]
+
+
+def test_each_rule_is_linked_by_the_id_the_docs_site_gives_its_heading() -> None:
+    ids = [toc_id(m[0].removeprefix("### ")) for m in _HEADING.finditer(RULES)]
+    assert ids == [anchor(rule) for rule in Rule]
+    assert [m[2] for m in _ROW.finditer(RULES)] == ids
+    assert rule_url(Rule.UNEXPECTED_LINE) == DOCS_URL + "rules/#sf201-unexpected-line-error"
+
+
+def test_each_rule_has_its_section_of_the_rules_page_as_its_help() -> None:
+    assert list(sections()) == [rule.value for rule in Rule]
+    for rule in Rule:
+        section = rule_help(rule, "https://docs.example/")
+        assert not section.startswith(("```", "#")), rule
+        assert "```console" in section, rule
+        links = re.findall(r"\]\(([^)]*)\)", section)
+        assert all(link.startswith("https://docs.example/") for link in links), rule
+    assert "(see [SF500](https://docs.example/rules/#sf500-too-many-warnings-warning))" in (
+        rule_help(Rule.TOO_MANY_ERRORS, "https://docs.example/")
+    )
+
+
+def test_the_plain_help_keeps_the_text_the_addresses_and_the_examples() -> None:
+    text = plain(rule_help(Rule.TOO_MANY_ERRORS, "https://docs.example/"))
+    assert "(see SF500 (https://docs.example/rules/#sf500-too-many-warnings-warning))" in text
+    assert "```" not in text
+    assert "\n    story.txt:26:4: error[SF100] 2 more errors not shown" in text
 
 
 def test_each_member_is_named_after_its_rule() -> None:

@@ -214,6 +214,15 @@ def test_fix_leaves_what_each_files_configuration_ignores(monorepo: Path) -> Non
     assert done.returncode == 1  # api's other warnings, under its strict
 
 
+def test_docs_url_is_a_setting_of_the_output_from_the_current_folder(monorepo: Path) -> None:
+    api = monorepo / "apps" / "api"
+    (api / "storyfmt.toml").write_text(API_CONFIG + 'docs-url = "https://docs.example.org/api"\n')
+    from_root = run("check", "apps/api/x.story", cwd=monorepo)
+    assert " = help: https://storyfmt.readthedocs.io/en/latest/rules/#sf501" in from_root.stdout
+    inside = run("check", "x.story", cwd=api)
+    assert " = help: https://docs.example.org/api/rules/#sf501" in inside.stdout
+
+
 def test_show_settings_tells_where_each_setting_comes_from(monorepo: Path) -> None:
     web = monorepo / "apps" / "web"
     done = run("check", "--show-settings", "--ignore", "SF5", "legacy/2019/older.story", cwd=web)
@@ -234,6 +243,7 @@ def test_show_settings_tells_where_each_setting_comes_from(monorepo: Path) -> No
         ("  severity = {}", "default"),
         ("  strict = false", "default"),
         ('  line-ending = "auto"', "default"),
+        ('  docs-url = "https://storyfmt.readthedocs.io/en/latest/"', "default"),
         ('  ignored-here = ["SF501"]', 'per-file-ignores "legacy/*.story"'),
     ]
     # one column for the origins
@@ -257,7 +267,7 @@ def test_show_settings_of_several_paths_checks_nothing(monorepo: Path) -> None:
     assert "ignored-here" not in second
     isolated = run("check", "--show-settings", "--isolated", "top.story", cwd=monorepo)
     assert "  config-file = none  " in isolated.stdout
-    assert isolated.stdout.count("# default") == 9  # all but config-file and ignored-here
+    assert isolated.stdout.count("# default") == 10  # all but config-file and ignored-here
     missing = run("check", "--show-settings", "nowhere.story", cwd=monorepo)
     assert (missing.returncode, missing.stderr) == (
         2,

@@ -14,21 +14,12 @@ from conftest import ROOT
 import storyfmt
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, render
+from storyfmt._ruledocs import sections
 from storyfmt._source import decode, split_lines
 
-RULES = (ROOT / "docs" / "rules.md").read_text("utf-8")
 FORMAT = (ROOT / "docs" / "format.md").read_text("utf-8")
 GRAMMAR = (ROOT / "grammar" / "story.lark").read_text("utf-8")
-_SECTION = re.compile(r"^### (SF\d{3}) `([a-z0-9-]+)` \((error|warning)\)$", re.MULTILINE)
 _BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
-def _sections() -> dict[str, str]:
-    starts = list(_SECTION.finditer(RULES))
-    return {
-        match[1]: RULES[match.end() : starts[n + 1].start() if n + 1 < len(starts) else None]
-        for n, match in enumerate(starts)
-    }
 
 
 def _example(language: str, body: str) -> tuple[list[Diagnostic], list[str] | None, str]:
@@ -47,7 +38,7 @@ def _example(language: str, body: str) -> tuple[list[Diagnostic], list[str] | No
 
 @pytest.mark.parametrize("code", [rule.value for rule in Rule])
 def test_every_rule_example_gives_the_output_shown(code: str) -> None:
-    blocks = _BLOCK.findall(_sections()[code])
+    blocks = _BLOCK.findall(sections()[code])
     assert [language for language, _ in blocks][-1] == "console"
     (language, body), (_, shown) = blocks[0], blocks[-1]
     found, lines, path = _example(language, body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT
+
+from storyfmt._codes import Rule
 
 pytestmark = pytest.mark.slow
 
@@ -36,11 +39,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_ships_grammar_and_type_marker(wheel: Path) -> None:
-    names = zipfile.ZipFile(wheel).namelist()
+def test_wheel_ships_grammar_rules_page_and_type_marker(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
     assert "storyfmt/grammar/story.lark" in names
     assert "storyfmt/py.typed" in names
-    assert not [name for name in names if name.startswith(("tests/", "grammar/"))]
+    assert archive.read("storyfmt/docs/rules.md") == (ROOT / "docs" / "rules.md").read_bytes()
+    assert not [name for name in names if name.startswith(("tests/", "grammar/", "docs/"))]
 
 
 def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
@@ -63,3 +68,10 @@ def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert out.split() == ["card", "20", "10", "brief"]
+    # The rules' help comes from the rules page the wheel ships.
+    command = python.with_name("storyfmt" + (".exe" if os.name == "nt" else ""))
+    card = CORPUS / "valid" / "seed-card.txt"
+    log = json.loads(_run(command, "check", "--output-format", "sarif", card, cwd=tmp_path))
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == [rule.value for rule in Rule]
+    assert rules[6]["help"]["markdown"].startswith("A line where the format allows none: ")

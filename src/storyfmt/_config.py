@@ -15,6 +15,7 @@ from typing import Any, get_args
 
 from storyfmt._codes import Rule, Severity
 from storyfmt._report import FileReport
+from storyfmt._ruledocs import DOCS_URL
 from storyfmt._source import LineEnding
 
 if sys.version_info >= (3, 11):
@@ -69,6 +70,7 @@ SETTINGS = {
     "severity": "severity",
     "strict": "strict",
     "line-ending": "line_ending",
+    "docs-url": "docs_url",
 }
 
 
@@ -101,6 +103,8 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     strict: bool = False
     line_ending: LineEnding = "auto"
+    docs_url: str = DOCS_URL
+    """The docs site the rules are linked on, ending with ``/``."""
     path: Path | None = None
     extends: tuple[Path, ...] = ()
     origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
@@ -151,8 +155,9 @@ class Config:
         if not self.per_file_ignores:
             return []
         folder, name = os.path.split(path)
-        if folder not in self._folders:  # the globs share one base
-            self._folders[folder] = self._per_file[0][1].relative(os.path.abspath(folder))
+        if folder not in self._folders:
+            base = self.base("per-file-ignores")
+            self._folders[folder] = relative_path(os.path.abspath(folder), base)
         inside = self._folders[folder]
         relative = None if inside is None else f"{inside}/{name}" if inside else name
         return [
@@ -262,6 +267,8 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 if value not in LINE_ENDINGS:
                     raise ValueError('\'line-ending\' must be "auto", "lf" or "crlf"')
                 values["line_ending"] = value
+            elif key == "docs-url":
+                values["docs_url"] = _docs_url(value)
             elif key == "extend":
                 if not isinstance(value, str) or not value:
                     raise ValueError("'extend' must be the path of a configuration file")
@@ -299,6 +306,15 @@ def _per_file_ignores(
             raise ConfigError(f"{path}:{at}: {error}") from None
         entries.append((glob, checked))
     return tuple(entries)
+
+
+def _docs_url(value: object) -> str:
+    """The address of a docs site, ending with ``/`` so that pages can follow it."""
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError(
+            f"'docs-url' must be the http or https address of the docs site, such as \"{DOCS_URL}\""
+        )
+    return value if value.endswith("/") else value + "/"
 
 
 def _severities(value: object) -> dict[str, Severity]:
@@ -534,6 +550,18 @@ def _expand(pattern: str) -> list[str]:
     return [head + rest for rest in _expand(tail)] + [head + "*/" + rest for rest in _expand(tail)]
 
 
+def relative_path(path: str, base: str) -> str | None:
+    """An absolute path relative to the folder ``base``, with ``/`` whatever the
+    system; ``""`` for the folder itself, None outside it."""
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:  # another drive
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return "" if relative == os.curdir else relative.replace(os.sep, "/")
+
+
 def _compile(patterns: Sequence[str]) -> Callable[[str], bool]:
     """One compiled test of whether a string matches any of the globs."""
     expanded = [os.path.normcase(each) for pattern in patterns for each in _expand(pattern)]
@@ -558,13 +586,7 @@ class _Globs:
 
     def relative(self, path: str) -> str | None:
         """A path (absolute) relative to the base with ``/``; None outside the base."""
-        try:
-            relative = os.path.relpath(path, self.base)
-        except ValueError:  # another drive
-            return None
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-            return None
-        return "" if relative == os.curdir else relative.replace(os.sep, "/")
+        return relative_path(path, self.base)
 
     def matches(self, relative: str | None, name: str) -> bool:
         """Whether a file or folder matches, by its name or its relative path."""

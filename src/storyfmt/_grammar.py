@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Callable, Collection, Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,6 +24,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_parser import LALR_Parser
 
+from storyfmt._shipped import shipped_text
 from storyfmt._vocabulary import Kind
 
 START_RULES = ("story", "card", "brief")
@@ -32,16 +32,8 @@ START_RULES = ("story", "card", "brief")
 
 
 def grammar_text() -> str:
-    """The text of the story grammar shipped with the package.
-
-    Wheels carry it as package data; an editable install of a source checkout
-    reads it from the checkout's top-level ``grammar/`` folder.
-    """
-    packaged = resources.files("storyfmt").joinpath("grammar/story.lark")
-    if packaged.is_file():
-        return packaged.read_text("utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "grammar" / "story.lark"
-    return checkout.read_text("utf-8")
+    """The text of the story grammar shipped with the package."""
+    return shipped_text("grammar/story.lark")
 
 
 def _cache_file(grammar: str) -> str | bool:

@@ -1,4 +1,5 @@
-"""The output formats of ``storyfmt check``: text, JSON, GitHub Actions, JUnit XML."""
+"""The output formats of ``storyfmt check``: text, JSON, GitHub Actions, JUnit XML
+(and SARIF, in :mod:`storyfmt._sarif`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from xml.etree import ElementTree
 from storyfmt import __version__
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Fix, render
+from storyfmt._ruledocs import rule_url
 
-FORMATS = ("text", "json", "github", "junit")
+FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 @dataclass
@@ -84,16 +86,20 @@ def summary(reports: Sequence[FileReport]) -> str:
     return f"{found}; {_plural(unreadable, 'path')} could not be read" if unreadable else found
 
 
-def write_text(reports: Sequence[FileReport], out: TextIO, *, color: bool, quiet: bool) -> None:
-    """Compiler-style diagnostics with source excerpts, then the summary (the
-    files that could not be read are named on stderr)."""
+def write_text(
+    reports: Sequence[FileReport], out: TextIO, *, color: bool, quiet: bool, docs_url: str
+) -> None:
+    """Compiler-style diagnostics with source excerpts, each ending with the link to
+    its rule on the docs site at ``docs_url``, then the summary (the files that
+    could not be read are named on stderr)."""
     for report in reports:
         path = visible(report.path)
         for item in report.diagnostics:
             if quiet:
                 out.write(render(item, None, path, color=color).split("\n")[0] + "\n")
             else:
-                out.write(render(item, report.lines, path, color=color) + "\n\n")
+                shown = render(item, report.lines, path, color=color)
+                out.write(f"{shown}\n = help: {rule_url(Rule(item.code), docs_url)}\n\n")
     if not quiet or any(report.diagnostics or report.failure for report in reports):
         out.write(summary(reports) + "\n")
 
@@ -104,6 +110,11 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def with_hint(item: Diagnostic) -> str:
+    """A diagnostic's message and its hint, on one line, for outputs that show one text."""
+    return item.message + (f" (hint: {item.hint})" if item.hint else "")
 
 
 def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
@@ -126,8 +137,7 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
             props = ",".join(
                 f"{key}={_escape_property(value)}" for key, value in properties.items()
             )
-            message = item.message + (f" (hint: {item.hint})" if item.hint else "")
-            out.write(f"::{item.severity} {props}::{_escape_data(message)}\n")
+            out.write(f"::{item.severity} {props}::{_escape_data(with_hint(item))}\n")
     out.write(summary(reports) + "\n")
 
 

@@ -46,6 +46,7 @@ from storyfmt._report import (
     write_text,
 )
 from storyfmt._rules import Form, form_of, validate
+from storyfmt._sarif import write_sarif
 from storyfmt._source import decode, split_lines
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -158,6 +159,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     output = args.output_format
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    docs_url = configs.for_folder(os.getcwd()).docs_url  # of the output: the current folder's
     out = sys.stdout
     if fixing is not None and fixing.stdin_fixed is not None:
         out = sys.stderr  # the fixed story goes to stdout
@@ -169,8 +171,11 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
             write_github(reports, out)
         elif output == "junit":
             write_junit(reports, out)
+        elif output == "sarif":
+            write_sarif(reports, out, docs_url=docs_url)
         else:
-            write_text(reports, out, color=use_color(args.color, out), quiet=args.quiet)
+            color = use_color(args.color, out)
+            write_text(reports, out, color=color, quiet=args.quiet, docs_url=docs_url)
             if fixing is None and not args.quiet:
                 out.write(_fixable_summary(reports))
         out.flush()
