@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 
 from storyfmt._cli._files import (
     Found,
@@ -32,6 +33,7 @@ from storyfmt._cli._terminal import (
 from storyfmt._codes import Rule
 from storyfmt._config import (
     Config,
+    Configs,
     check_codes,
 )
 from storyfmt._diagnostics import Diagnostic
@@ -122,27 +124,17 @@ def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
     sys.stderr.write("\r" + " " * (width + 24) + "\r")
 
 
-def _apply_config(report: FileReport, config: Config) -> FileReport:
-    kept = []
-    for item in report.diagnostics:
-        rule = Rule(item.code)
-        if config.wants(rule):
-            kept.append(replace(item, severity=config.severity_of(rule)))
-    return replace(report, diagnostics=kept)
-
-
-def cmd_check(args: argparse.Namespace, config: Config) -> int:
+def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt check``: report every problem of every story file."""
-    config = config.with_options(
+    configs = configs.with_options(
         strict=True if args.strict else None,
         select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
-        ignore=(
-            config.ignore + check_codes(args.ignore, "--ignore", warnings_only=True)
-            if args.ignore
-            else None
-        ),
+        ignore=check_codes(args.ignore, "--ignore", warnings_only=True) if args.ignore else None,
     )
-    found = story_files(args, config)
+    if args.show_settings:
+        sys.stdout.write("\n".join(configs.show(display_name(path, args)) for path in args.paths))
+        return EXIT_OK
+    found = story_files(args, configs)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
     results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)))
@@ -151,23 +143,23 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     reports = [FileReport(path, failure=reason) for path, reason in found.failures]
     for report in results:
         named = replace(report, path=display_name(report.path, args))
-        reports.append(named if report.failure else _apply_config(named, config))
+        reports.append(named if report.failure else configs.for_file(named.path).apply(named))
     reports.sort(key=lambda report: report.path)
-    fixing = _Fixing(args, config, found, stdin_data) if args.fix or args.diff else None
+    fixing = _Fixing(args, configs, found, stdin_data) if args.fix or args.diff else None
     if fixing is not None:
         reports = [fixing.fix(report) for report in reports]
         if args.diff:
             return fixing.finish(EXIT_FAILURE if any(r.failure for r in reports) else EXIT_OK)
-    failing = ("error", "warning") if config.strict else ("error",)
     if any(report.failure for report in reports):
         status = EXIT_FAILURE
-    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+    elif any(report.failing for report in reports):
         status = EXIT_PROBLEMS
     else:
         status = EXIT_OK
     output = args.output_format
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    docs_url = configs.for_folder(os.getcwd()).docs_url  # of the output: the current folder's
     out = sys.stdout
     if fixing is not None and fixing.stdin_fixed is not None:
         out = sys.stderr  # the fixed story goes to stdout
@@ -178,12 +170,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         elif output == "github":
             write_github(reports, out)
         elif output == "junit":
-            write_junit(reports, out, strict=config.strict)
+            write_junit(reports, out)
         elif output == "sarif":
-            write_sarif(reports, out, docs_url=config.docs_url)
+            write_sarif(reports, out, docs_url=docs_url)
         else:
             color = use_color(args.color, out)
-            write_text(reports, out, color=color, quiet=args.quiet, docs_url=config.docs_url)
+            write_text(reports, out, color=color, quiet=args.quiet, docs_url=docs_url)
             if fixing is None and not args.quiet:
                 out.write(_fixable_summary(reports))
         out.flush()
@@ -204,10 +196,10 @@ class _Fixing:
     """
 
     def __init__(
-        self, args: argparse.Namespace, config: Config, found: Found, stdin: bytes | None
+        self, args: argparse.Namespace, configs: Configs, found: Found, stdin: bytes | None
     ) -> None:
         self.args = args
-        self.config = config
+        self.configs = configs
         self.stdin = stdin
         self.outside = outside_links(found)
         self.refused = dict(found.unselected)
@@ -215,12 +207,14 @@ class _Fixing:
         self.files = 0
         self.applied = 0
 
-    def wanted(self, item: Diagnostic) -> bool:
-        return self.config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
+    def _wanted(self, config: Config, item: Diagnostic) -> bool:
+        return config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
 
     def fix(self, report: FileReport) -> FileReport:
         """The report of a file once its fixes are applied (or, with --diff, shown)."""
-        if report.failure or not any(map(self.wanted, report.diagnostics)):
+        config = self.configs.for_file(report.path)
+        wanted = partial(self._wanted, config.at(report.path))
+        if report.failure or not any(map(wanted, report.diagnostics)):
             return report
         source = (
             "-"
@@ -238,7 +232,7 @@ class _Fixing:
                 snapshot = read_snapshot(source)
                 data = snapshot.data
             form = form_of(report.path)
-            fixed = fix(data, form=form, unsafe=self.args.unsafe_fixes, wanted=self.wanted)
+            fixed = fix(data, form=form, unsafe=self.args.unsafe_fixes, wanted=wanted)
             if fixed.data != data:
                 self.files += 1
                 self.applied += fixed.applied
@@ -254,7 +248,7 @@ class _Fixing:
         if self.args.diff:
             return report
         lines = split_lines(decode(fixed.data)) if fixed.remaining else None
-        return _apply_config(FileReport(report.path, fixed.remaining, lines), self.config)
+        return config.apply(FileReport(report.path, fixed.remaining, lines))
 
     def finish(self, status: int) -> int:
         """Say what was fixed; with --diff, exit 1 when a file would change."""
