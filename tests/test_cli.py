@@ -272,6 +272,22 @@ def test_unknown_configuration_key_names_its_line(tmp_path: Path) -> None:
     assert f"{tmp_path / 'storyfmt.toml'}:3: unknown key 'strictness'" in done.stderr
 
 
+def test_a_bad_setting_in_pyproject_is_named_by_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nignore = ["E501"]\n\n[tool.storyfmt]\nstrict = true\nignore = ["SF301"]\n'
+        '\n[tool.storyfmt.severity]\nSF501 = "fatal"\n'
+    )
+    (tmp_path / "story.story").write_text(CANONICAL)
+    done = run("check", ".", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{tmp_path / 'pyproject.toml'}:6: 'ignore': 'SF301' covers error" in done.stderr
+    (tmp_path / "pyproject.toml").write_text(
+        (tmp_path / "pyproject.toml").read_text().replace("SF301", "SF502")
+    )
+    done = run("check", ".", cwd=tmp_path)
+    assert f"{tmp_path / 'pyproject.toml'}:8: the severity of SF501" in done.stderr
+
+
 def test_fmt_rewrites_only_what_changes(tmp_path: Path) -> None:
     messy, canonical = tmp_path / "messy.story", tmp_path / "canonical.story"
     messy.write_bytes(MESSY.encode())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, get_args
 
@@ -15,6 +17,7 @@ from storyfmt._codes import Rule, Severity
 from storyfmt._house import Vocabulary
 from storyfmt._house._base import Options, SettingError
 from storyfmt._house._registry import read_rules, read_vocabulary
+from storyfmt._report import FileReport
 from storyfmt._ruledocs import DOCS_URL
 from storyfmt._source import LineEnding
 
@@ -56,14 +59,52 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and line."""
 
 
+CONFIG_FILES = ("storyfmt.toml", "pyproject.toml")
+"""The configuration files looked for in each folder, in this order."""
+
+# The settings: their keys in a configuration file and their fields in Config,
+# in the order the keys are listed.
+SETTINGS = {
+    "include": "include",
+    "exclude": "exclude",
+    "select": "select",
+    "ignore": "ignore",
+    "per-file-ignores": "per_file_ignores",
+    "severity": "severity",
+    "strict": "strict",
+    "line-ending": "line_ending",
+    "docs-url": "docs_url",
+    "vocabulary": "vocabulary",
+    "rules": "rules",
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting was given: a line of a configuration file, or an option."""
+
+    path: Path | None = None
+    line: int = 0
+    option: str = ""
+
+    def __str__(self) -> str:
+        return self.option or f"{self.path}:{self.line}"
+
+
 @dataclass(frozen=True)
 class Config:
-    """Settings of ``storyfmt check``; command-line options override them."""
+    """Settings of ``storyfmt check``; command-line options override them.
+
+    ``path`` is the configuration file read, ``extends`` the files it extends
+    (each extending the next), and ``origins`` tells, by key, where each setting
+    that is not the default was given.
+    """
 
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     strict: bool = False
     line_ending: LineEnding = "auto"
@@ -72,11 +113,21 @@ class Config:
     vocabulary: Vocabulary = Vocabulary()  # noqa: RUF009 - a tuple of tuples, never changed
     rules: Mapping[str, Options] = field(default_factory=dict)
     path: Path | None = None
+    extends: tuple[Path, ...] = ()
+    origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
 
     def with_options(self, **options: Any) -> Config:
-        """This configuration with the options that were given (not None) applied."""
+        """This configuration under the command-line options given (not None): each
+        replaces its setting, but the codes of ``ignore`` are added to the setting's."""
         given = {name: value for name, value in options.items() if value is not None}
-        return replace(self, **given)
+        origins = dict(self.origins)
+        for name in given:
+            key = name.replace("_", "-")
+            option = (Origin(option=f"--{key}"),)
+            origins[key] = self.origins.get(key, ()) + option if name == "ignore" else option
+        if "ignore" in given:
+            given["ignore"] = self.ignore + tuple(given["ignore"])
+        return replace(self, **given, origins=origins)
 
     def wants(self, rule: Rule) -> bool:
         """Tell whether a warning is reported (errors always are); a house rule
@@ -91,11 +142,74 @@ class Config:
         """The severity a rule is reported with: the catalogue's, unless configured."""
         return self.severity.get(rule.value, rule.severity)
 
+    def base(self, key: str) -> str:
+        """The folder the patterns of a setting are relative to: that of the
+        configuration file that gave them, else the current folder."""
+        given = [origin.path for origin in self.origins.get(key, ()) if origin.path]
+        return os.path.dirname(os.path.abspath(given[-1])) if given else os.getcwd()
 
-def _line_of(text: str, key: str) -> int:
-    """The line of ``key = ...`` in TOML text (1 when it cannot be found)."""
-    match = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    @cached_property
+    def _per_file(self) -> list[tuple[str, _Globs, tuple[str, ...]]]:
+        base = self.base("per-file-ignores")
+        return [(glob, _Globs([glob], base), codes) for glob, codes in self.per_file_ignores]
+
+    @cached_property
+    def _folders(self) -> dict[str, str | None]:
+        """Folders (as given) relative to the base of the per-file-ignores."""
+        return {}
+
+    def ignored_in(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The per-file-ignores that match a file: each glob with its codes."""
+        if not self.per_file_ignores:
+            return []
+        folder, name = os.path.split(path)
+        if folder not in self._folders:
+            base = self.base("per-file-ignores")
+            self._folders[folder] = relative_path(os.path.abspath(folder), base)
+        inside = self._folders[folder]
+        relative = None if inside is None else f"{inside}/{name}" if inside else name
+        return [
+            (glob, codes) for glob, globs, codes in self._per_file if globs.matches(relative, name)
+        ]
+
+    def at(self, path: str) -> Config:
+        """This configuration for one file: with the codes of the per-file-ignores
+        that match it added to ``ignore``."""
+        codes = tuple(code for _, each in self.ignored_in(path) for code in each)
+        return replace(self, ignore=self.ignore + codes) if codes else self
+
+    def apply(self, report: FileReport) -> FileReport:
+        """A file's report under this configuration: the warnings it does not want
+        (per-file-ignores too) left out, each severity as configured, and strict."""
+        if not report.diagnostics:
+            return report
+        config = self.at(report.path)
+        kept = []
+        for item in report.diagnostics:
+            rule = Rule(item.code)
+            if config.wants(rule):
+                kept.append(replace(item, severity=self.severity_of(rule)))
+        return replace(report, diagnostics=kept, strict=self.strict)
+
+
+_HEADER = re.compile(r"[ \t]*\[\[?([^\]\n]*)\]")
+
+
+def _line_of(text: str, table: tuple[str, ...], key: str) -> int | None:
+    """The line of TOML text that sets ``key`` in ``table`` (``key = ...``,
+    ``key.part = ...`` or a ``[table.key]`` header); None when none does."""
+    quoted = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
+    setting = re.compile(rf"[ \t]*(?:{quoted})[ \t]*[=.]")
+    current: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            current = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            if current == (*table, key):
+                return number
+        elif current == table and setting.match(line):
+            return number
+    return None
 
 
 def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[str, ...]:
@@ -126,21 +240,31 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
+def _table_of(path: Path) -> tuple[str, ...]:
+    """Where the settings stand in a configuration file."""
+    return ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
+
+
 def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
-    """Turn a ``[tool.storyfmt]`` table into a :class:`Config`.
+    """Turn a ``[tool.storyfmt]`` table into a :class:`Config` (``extend`` is
+    checked here, and followed by :func:`read_config`).
 
     Raises:
         ConfigError: an unknown key or a wrong value, with its file and line.
     """
     values: dict[str, Any] = {"path": path}
+    origins: dict[str, tuple[Origin, ...]] = {}
+    where_table = _table_of(path)
     for key, value in table.items():
-        where = f"{path}:{_line_of(text, key)}"
+        line = _line_of(text, where_table, key) or 1
         try:
             if key in ("include", "exclude"):
                 values[key] = tuple(_strings(value, f"'{key}'"))
             elif key in ("select", "ignore"):
                 codes = _strings(value, f"'{key}'")
                 values[key] = check_codes(codes, f"'{key}'", warnings_only=True)
+            elif key == "per-file-ignores":
+                values["per_file_ignores"] = _per_file_ignores(text, path, value, line)
             elif key == "strict":
                 if not isinstance(value, bool):
                     raise ValueError("'strict' must be true or false")
@@ -157,14 +281,43 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 values[key] = _house_setting(text, path, read_vocabulary, value)
             elif key == "rules":
                 values[key] = _house_setting(text, path, read_rules, value)
+            elif key == "extend":
+                if not isinstance(value, str) or not value:
+                    raise ValueError("'extend' must be the path of a configuration file")
             else:
-                raise ValueError(
-                    f"unknown key {key!r}; the keys are include, exclude, select, ignore,"
-                    " severity, strict, line-ending, docs-url, vocabulary and rules"
-                )
+                *keys, last = ("extend", *SETTINGS)
+                raise ValueError(f"unknown key {key!r}; the keys are {', '.join(keys)} and {last}")
         except ValueError as error:
-            raise ConfigError(f"{where}: {error}") from None
-    return Config(**values)
+            raise ConfigError(f"{path}:{line}: {error}") from None
+        origins[key] = (Origin(path, line),)
+    return Config(**values, origins=origins)
+
+
+def _per_file_ignores(
+    text: str, path: Path, value: object, line: int
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Check a ``per-file-ignores`` table (``line``: that of its key).
+
+    Raises:
+        ValueError: the value is not a table.
+        ConfigError: an entry with a wrong value or an error code, at its own line.
+    """
+    if not isinstance(value, dict):
+        raise ValueError(
+            "'per-file-ignores' must be a table of globs and codes,"
+            ' such as { "drafts/**" = ["SF5"] }'
+        )
+    table = (*_table_of(path), "per-file-ignores")
+    entries = []
+    for glob, codes in value.items():
+        where = f"'per-file-ignores' {glob!r}"
+        try:
+            checked = check_codes(_strings(codes, where), where, warnings_only=True)
+        except ValueError as error:
+            at = _line_of(text, table, glob) or line
+            raise ConfigError(f"{path}:{at}: {error}") from None
+        entries.append((glob, checked))
+    return tuple(entries)
 
 
 def _docs_url(value: object) -> str:
@@ -174,26 +327,6 @@ def _docs_url(value: object) -> str:
             f"'docs-url' must be the http or https address of the docs site, such as \"{DOCS_URL}\""
         )
     return value if value.endswith("/") else value + "/"
-
-
-_HEADER = re.compile(r"[ \t]*\[([^\[\]\n]*)\]")
-
-
-def _line_in(text: str, table: tuple[str, ...], key: str) -> int | None:
-    """The line that sets ``key`` in ``table`` of TOML text (``key = ...``, a
-    dotted ``key.name = ...``, or the header ``[table.key]``); None if none does."""
-    names = "|".join(re.escape(form) for form in (key, f'"{key}"', f"'{key}'"))
-    setting = re.compile(rf"[ \t]*(?:{names})[ \t]*[=.]")
-    current: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), 1):
-        header = _HEADER.match(line)
-        if header is not None:
-            current = tuple(part.strip().strip("\"'") for part in header[1].split("."))
-            if current == (*table, key):
-                return number
-        elif current == table and setting.match(line):
-            return number
-    return None
 
 
 def _house_setting(text: str, path: Path, read: Callable[[object], Any], value: object) -> Any:
@@ -209,7 +342,7 @@ def _house_setting(text: str, path: Path, read: Callable[[object], Any], value: 
         table = ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
         keys = (*table, *error.keys)
         lines = (
-            _line_in(text, keys[: depth - 1], keys[depth - 1]) for depth in range(len(keys), 0, -1)
+            _line_of(text, keys[: depth - 1], keys[depth - 1]) for depth in range(len(keys), 0, -1)
         )
         line = next((found for found in lines if found is not None), 1)
         raise ConfigError(f"{path}:{line}: {error}") from None
@@ -230,11 +363,31 @@ def _severities(value: object) -> dict[str, Severity]:
     return severities
 
 
-def read_config(path: Path) -> Config | None:
-    """Read a configuration file; None for a ``pyproject.toml`` without the table.
+def _extended(base: Config, own: Config) -> Config:
+    """``own`` over the configuration it extends: each setting it gives replaces
+    the base's, except ``ignore``, which adds to the base's unless ``own`` gives
+    ``select`` too (a new start, as in ruff)."""
+    keys = [key for key in own.origins if key in SETTINGS]
+    changes = {SETTINGS[key]: getattr(own, SETTINGS[key]) for key in keys}
+    origins = {**base.origins, **own.origins}
+    if "select" in keys:
+        changes.setdefault("ignore", ())
+        if "ignore" not in keys:
+            origins.pop("ignore", None)
+    elif "ignore" in keys:
+        changes["ignore"] = base.ignore + own.ignore
+        origins["ignore"] = base.origins.get("ignore", ()) + own.origins["ignore"]
+    return replace(
+        base, **changes, path=own.path, extends=own.extends + base.extends, origins=origins
+    )
+
+
+def _load(path: Path) -> tuple[str, Mapping[str, Any] | None]:
+    """A configuration file's text and settings; None for a ``pyproject.toml``
+    without a ``[tool.storyfmt]`` table.
 
     Raises:
-        ConfigError: the file cannot be read, is not TOML, or has bad settings.
+        ConfigError: the file cannot be read or is not TOML.
     """
     try:
         text = path.read_text("utf-8")
@@ -243,32 +396,180 @@ def read_config(path: Path) -> Config | None:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("storyfmt")
-        if table is None:
-            return None
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.storyfmt] must be a table")
-        return parse_config(text, path, table)
-    return parse_config(text, path, data)
+    if path.name != "pyproject.toml":
+        return text, data
+    table = data.get("tool", {}).get("storyfmt")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.storyfmt] must be a table")
+    return text, table
 
 
-def find_config(start: Path) -> Config:
-    """The configuration nearest to ``start``: in each folder from ``start`` upward,
-    ``storyfmt.toml``, then a ``pyproject.toml`` with a ``[tool.storyfmt]`` table.
-    With none, the defaults.
+def read_config(path: Path) -> Config | None:
+    """Read a configuration file, and those it extends; None for a
+    ``pyproject.toml`` without the table.
 
     Raises:
-        ConfigError: the nearest configuration has bad settings.
+        ConfigError: a file cannot be read, is not TOML, or has bad settings; an
+            ``extend`` leads to a file that is missing, has no settings, or
+            extends back.
     """
-    for folder in (start, *start.parents):
-        for name in ("storyfmt.toml", "pyproject.toml"):
-            candidate = folder / name
-            if candidate.is_file():
-                config = read_config(candidate)
+    return _read(path, ())
+
+
+def _read(path: Path, extending: tuple[Path, ...]) -> Config | None:
+    """:func:`read_config`, from the files ``extending`` it (resolved, in order)."""
+    text, table = _load(path)
+    if table is None:
+        return None
+    own = parse_config(text, path, table)
+    target = table.get("extend")
+    if target is None:
+        return own
+    where = f"{path}:{_line_of(text, _table_of(path), 'extend') or 1}"
+    base_path = Path(os.path.normpath(path.parent / target))
+    chain = (*extending, path.resolve())
+    if base_path.resolve() in chain:
+        cycle = " -> ".join(str(each) for each in (*chain, base_path.resolve()))
+        raise ConfigError(f"{where}: 'extend' makes a cycle: {cycle}")
+    if not base_path.is_file():
+        raise ConfigError(f"{where}: 'extend': no such configuration file: {base_path}")
+    base = _read(base_path, chain)
+    if base is None:
+        raise ConfigError(f"{where}: 'extend': {base_path} has no [tool.storyfmt] table")
+    return _extended(base, replace(own, extends=(base_path,)))
+
+
+class Configs:
+    """The configuration of each file: that of the nearest configuration file
+    above it, or one for all files (given with ``--config``, or the defaults with
+    ``--isolated``); the command-line options override them all.
+
+    Each folder is looked up once, and each configuration file found read once.
+    """
+
+    def __init__(self, fixed: Config | None = None, **options: Any) -> None:
+        self._fixed = fixed
+        self._options = options
+        self._default = (fixed or Config()).with_options(**options)
+        self._folders: dict[str, Config] = {}
+        self._files: dict[str, Config] = {}  # by the folder of a path as given
+
+    @classmethod
+    def from_command_line(cls, path: str | None, *, isolated: bool) -> Configs:
+        """The configurations the options ``--config FILE`` and ``--isolated`` ask for.
+
+        Raises:
+            ConfigError: the file given cannot be used.
+        """
+        if isolated:
+            return cls(Config())
+        if path is None:
+            return cls()
+        config = read_config(Path(path))
+        if config is None:
+            raise ConfigError(f"{path}: has no [tool.storyfmt] table")
+        return cls(config)
+
+    def with_options(self, **options: Any) -> Configs:
+        """These configurations under command-line options (see :meth:`Config.with_options`)."""
+        return Configs(self._fixed, **options)
+
+    def for_folder(self, folder: str) -> Config:
+        """The configuration of the files in a folder (an absolute path).
+
+        Raises:
+            ConfigError: the nearest configuration file cannot be used.
+        """
+        config = self._folders.get(folder)
+        if config is None:
+            config = self._folders[folder] = self._find(folder)
+        return config
+
+    def for_file(self, path: str) -> Config:
+        """The configuration of a file (its path as given); see :meth:`for_folder`."""
+        folder = os.path.dirname(path)
+        config = self._files.get(folder)
+        if config is None:
+            config = self._files[folder] = self.for_folder(os.path.abspath(folder))
+        return config
+
+    def _find(self, folder: str) -> Config:
+        if self._fixed is not None:
+            return self._default
+        for name in CONFIG_FILES:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                config = read_config(Path(candidate))
                 if config is not None:
-                    return config
-    return Config()
+                    return config.with_options(**self._options)
+        parent = os.path.dirname(folder)
+        return self._default if parent == folder else self.for_folder(parent)
+
+    def show(self, path: str) -> str:
+        """The settings of a file, one a line, each as ``key = value  # origin``
+        (a file and line, an option, or ``default``); for a folder, those of the
+        files in it.
+
+        Raises:
+            ConfigError: the configuration cannot be used.
+            ValueError: there is no such file or folder.
+        """
+        if path != "-" and not os.path.lexists(path):
+            raise ValueError(f"{path}: no such file or folder")
+        folder = os.path.isdir(path)
+        config = self.for_folder(os.path.abspath(path)) if folder else self.for_file(path)
+        if config.path is None:
+            found = "--isolated" if self._fixed is not None else "no configuration file above"
+        else:
+            found = "--config" if self._fixed is not None else "the nearest"
+        lines = [
+            ("config-file", _toml(str(config.path)) if config.path else "none", found),
+            ("extends", _toml([str(each) for each in config.extends]), _origin(config, "extend")),
+        ]
+        for key, name in SETTINGS.items():
+            value = getattr(config, name)
+            shown = _toml(dict(value) if key == "per-file-ignores" else value)
+            lines.append((key, shown, _origin(config, key)))
+        if not folder:
+            matched = config.ignored_in(path)
+            globs = ", ".join(_toml(glob) for glob, _ in matched)
+            lines.append(
+                (
+                    "ignored-here",
+                    _toml([code for _, codes in matched for code in codes]),
+                    f"per-file-ignores {globs}" if matched else "no per-file-ignores glob matches",
+                )
+            )
+        width = max(len(key) + len(value) for key, value, _ in lines) + 3
+        heading = f"the files in {path}" if folder else path
+        return f"Settings of {heading}:\n" + "".join(
+            f"  {f'{key} = {value}':<{width}}  # {origin}\n" for key, value, origin in lines
+        )
+
+
+def _origin(config: Config, key: str) -> str:
+    """Where a setting was given, for people: files and lines, options, or ``default``."""
+    return ", ".join(str(origin) for origin in config.origins.get(key, ())) or "default"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _toml(value: object) -> str:
+    """A setting's value as TOML writes it, on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Vocabulary):
+        value = {key.replace("_", "-"): list(known) for key, known in value._asdict().items()}
+    if isinstance(value, Mapping):
+        items = [
+            f"{key if _BARE_KEY.fullmatch(key) else _toml(key)} = {_toml(item)}"
+            for key, item in value.items()
+        ]
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 # ---- which files a folder search takes ------------------------------------------
@@ -325,14 +626,14 @@ class _Globs:
         return self._name(name) or (relative is not None and self._path(relative))
 
 
-Place = tuple[str | None, ...]
+Relative = tuple[str | None, ...]
 """A path as each set of globs sees it: relative to its base, or None outside."""
 
-_ANYWHERE: Place = (None, None, None)
+_ANYWHERE: Relative = (None, None, None)
 
 
-class Selection:
-    """Which files are story files: ``include`` and not ``exclude``.
+class _ConfigSelection:
+    """Which files one configuration takes: ``include`` and not ``exclude``.
 
     The patterns of a configuration file are relative to its folder; those given
     with ``--exclude``, and all of them without a configuration file, to the
@@ -340,20 +641,20 @@ class Selection:
     """
 
     def __init__(self, config: Config, exclude: Sequence[str] = ()) -> None:
-        here = os.getcwd()
-        base = os.path.dirname(os.path.abspath(config.path)) if config.path else here
-        self.include = _Globs(config.include, base)
-        self.excludes = (_Globs(config.exclude, base), _Globs(exclude, here))
+        self.include = _Globs(config.include, config.base("include"))
+        self.excludes = (
+            _Globs(config.exclude, config.base("exclude")),
+            _Globs(exclude, os.getcwd()),
+        )
         self._all = (self.include, *self.excludes)
         self._by_path = any(globs.by_path for globs in self._all)
         self._excluding = any(globs.patterns for globs in self.excludes)
 
-    def place(self, path: str) -> Place:
-        """Where a path (as given, relative to the current folder or absolute) is."""
-        absolute = os.path.abspath(path)
-        return tuple(globs.relative(absolute) for globs in self._all)
+    def place(self, path: str) -> Relative:
+        """Where a path (absolute) is."""
+        return tuple(globs.relative(path) for globs in self._all)
 
-    def child(self, place: Place, name: str) -> Place:
+    def child(self, place: Relative, name: str) -> Relative:
         """The place of an entry of the folder at ``place``."""
         if not self._by_path:  # only names matter: spare building paths
             return _ANYWHERE
@@ -362,45 +663,140 @@ class Selection:
             for relative in place
         )
 
-    def _excluded_by(self, place: Place, name: str) -> str | None:
+    def excluded_by(self, place: Relative, name: str) -> str | None:
+        """Which ``exclude`` patterns skip a file or folder; None if none do."""
         for globs, relative in zip(self.excludes, place[1:], strict=True):
             # "" is the base itself, which its own patterns do not exclude
             if globs.patterns and relative != "" and globs.matches(relative, name):
-                return ", ".join(globs.patterns)
+                return f"by exclude ({', '.join(globs.patterns)})"
         return None
 
-    def keeps_folder(self, place: Place, name: str) -> bool:
-        """Whether a folder found in a search is searched."""
-        return self._excluded_by(place, name) is None
-
-    def refusal(self, place: Place, name: str) -> str | None:
+    def refusal(self, place: Relative, name: str) -> str | None:
         """Why a file is not a story file (``by include (*.story)``); None if it is."""
         if not self.include.matches(place[0], name):
             return f"by include ({', '.join(self.include.patterns)})"
-        if not self._excluding:
-            return None
-        excluded = self._excluded_by(place, name)
-        return None if excluded is None else f"by exclude ({excluded})"
+        return self.excluded_by(place, name) if self._excluding else None
+
+    def excluded_inside(self, place: Relative, name: str) -> str | None:
+        """:meth:`excluded_by`, for a folder holding a path named on the command
+        line: patterns count only where it is inside their base."""
+        for globs, relative in zip(self.excludes, place[1:], strict=True):
+            if relative and globs.matches(relative, name):
+                return f"by exclude ({', '.join(globs.patterns)})"
+        return None
+
+    def holds(self, folder: str) -> bool:
+        """Whether a folder (absolute) is inside the base of any of the patterns."""
+        return any(globs.relative(folder) for globs in self._all)
+
+
+class Place:
+    """Where a file or folder found in a search is: its folder (absolute) and
+    name, the selection of that folder, and its path as that one's globs see it.
+
+    A folder named on the command line has the selection of its own folder.
+    """
+
+    __slots__ = ("folder", "inner", "name", "relative", "selection")
+
+    def __init__(
+        self, folder: str, name: str, selection: _ConfigSelection, relative: Relative
+    ) -> None:
+        self.folder = folder
+        self.name = name
+        self.selection = selection
+        self.relative = relative
+        # For a folder searched: its path, the selection of its entries, and its
+        # path as that one sees it.
+        self.inner: tuple[str, _ConfigSelection, Relative] | None = None
+
+    @property
+    def path(self) -> str:
+        """The absolute path (joined only when asked: files found never need it)."""
+        return os.path.join(self.folder, self.name)
+
+
+class Selection:
+    """Which files are story files: in each folder, those that the ``include``
+    and ``exclude`` of its configuration (see :class:`Configs`) take, and that
+    the patterns given with ``--exclude`` do not exclude.
+
+    Raises:
+        ConfigError: (from each method) a configuration that cannot be used.
+    """
+
+    def __init__(self, configs: Configs, exclude: Sequence[str] = ()) -> None:
+        self._configs = configs
+        self._exclude = tuple(exclude)
+        self._selections: dict[Path | None, _ConfigSelection] = {}
+
+    def _of(self, folder: str) -> _ConfigSelection:
+        """The selection of the entries of a folder (an absolute path)."""
+        config = self._configs.for_folder(folder)
+        selection = self._selections.get(config.path)
+        if selection is None:
+            selection = self._selections[config.path] = _ConfigSelection(config, self._exclude)
+        return selection
+
+    def include_patterns(self, folder: str) -> tuple[str, ...]:
+        """The ``include`` patterns of the files in a folder."""
+        return self._of(os.path.abspath(folder)).include.patterns
+
+    def place(self, folder: str) -> Place:
+        """Where a folder named on the command line is (relative or absolute)."""
+        absolute = os.path.abspath(folder)
+        selection = self._of(absolute)
+        folder, name = os.path.split(absolute)
+        return Place(folder, name, selection, selection.place(absolute))
+
+    def child(self, place: Place, name: str) -> Place:
+        """The place of an entry of the folder at ``place``."""
+        if place.inner is None:
+            path = place.path
+            selection = self._of(path)
+            same = selection is place.selection
+            place.inner = (path, selection, place.relative if same else selection.place(path))
+        path, selection, relative = place.inner
+        return Place(path, name, selection, selection.child(relative, name))
+
+    def keeps_folder(self, place: Place, name: str) -> bool:
+        """Whether a folder found in a search is searched."""
+        return place.selection.excluded_by(place.relative, name) is None
+
+    def refusal(self, place: Place, name: str) -> str | None:
+        """Why a file found in a search is not a story file
+        (``by include (*.story)``); None if it is."""
+        return place.selection.refusal(place.relative, name)
 
     def refusal_of(self, path: str) -> str | None:
         """:meth:`refusal` for a file named on the command line, whose folders are
         tested against ``exclude`` too (see :meth:`excluded`)."""
-        place = self.place(path)
-        refused = self.refusal(place, os.path.basename(os.path.abspath(path)))
-        return refused if refused is not None else self._excluded_above(place)
+        absolute = os.path.abspath(path)
+        selection = self._of(os.path.dirname(absolute))
+        refused = selection.refusal(selection.place(absolute), os.path.basename(absolute))
+        return refused if refused is not None else self._excluded_above(absolute)
 
     def excluded(self, path: str) -> str | None:
         """Which ``exclude`` patterns skip a folder named on the command line, or
-        hold it; its folders count only where they are inside the base."""
-        place = self.place(path)
-        name = os.path.basename(os.path.abspath(path))
-        refused = self._excluded_by(place, name)
-        return f"by exclude ({refused})" if refused is not None else self._excluded_above(place)
+        a folder holding it.
 
-    def _excluded_above(self, place: Place) -> str | None:
-        for globs, relative in zip(self.excludes, place[1:], strict=True):
-            folders = relative.split("/")[:-1] if relative else []
-            for depth in range(1, len(folders) + 1):
-                if globs.matches("/".join(folders[:depth]), folders[depth - 1]):
-                    return f"by exclude ({', '.join(globs.patterns)})"
+        Each folder is tested against the patterns of the configuration of the
+        folder holding it, where it is inside their base, from the folder up to
+        the highest base of the path's own configuration.
+        """
+        absolute = os.path.abspath(path)
+        selection = self._of(os.path.dirname(absolute))
+        refused = selection.excluded_by(selection.place(absolute), os.path.basename(absolute))
+        return refused if refused is not None else self._excluded_above(absolute)
+
+    def _excluded_above(self, path: str) -> str | None:
+        own = self._of(os.path.dirname(path))
+        folder = os.path.dirname(path)
+        while own.holds(folder):
+            parent = os.path.dirname(folder)
+            selection = self._of(parent)
+            refused = selection.excluded_inside(selection.place(folder), os.path.basename(folder))
+            if refused is not None:
+                return refused
+            folder = parent
         return None

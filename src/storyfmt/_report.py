@@ -20,16 +20,25 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 
 @dataclass
 class FileReport:
-    """What checking one file found; ``failure`` says why a file could not be read."""
+    """What checking one file found; ``failure`` says why a file could not be read.
+
+    ``strict`` is the file's configuration's: its warnings fail it too.
+    """
 
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lines: list[str] | None = None
     failure: str | None = None
+    strict: bool = False
 
     def count(self, severity: str) -> int:
         """How many diagnostics of a severity the file has."""
         return sum(1 for item in self.diagnostics if item.severity == severity)
+
+    @property
+    def failing(self) -> list[Diagnostic]:
+        """The diagnostics that fail the file: its errors, and its warnings if strict."""
+        return [item for item in self.diagnostics if self.strict or item.severity == "error"]
 
 
 # Control characters could drive a terminal (ESC starts a sequence); XML 1.0
@@ -187,15 +196,14 @@ def write_json(reports: Sequence[FileReport], out: TextIO) -> None:
     out.write("\n")
 
 
-def write_junit(reports: Sequence[FileReport], out: TextIO, *, strict: bool) -> None:
+def write_junit(reports: Sequence[FileReport], out: TextIO) -> None:
     """JUnit XML: one test case per file, failed by its errors (and warnings if
     strict); a path that could not be read is a test case with an ``<error>``."""
-    failing = {"error", "warning"} if strict else {"error"}
     suite = ElementTree.Element(
         "testsuite",
         name="storyfmt",
         tests=str(len(reports)),
-        failures=str(sum(1 for r in reports if any(d.severity in failing for d in r.diagnostics))),
+        failures=str(sum(1 for report in reports if report.failing)),
         errors=str(sum(1 for report in reports if report.failure)),
         skipped="0",
     )
@@ -211,7 +219,7 @@ def write_junit(reports: Sequence[FileReport], out: TextIO, *, strict: bool) -> 
         if not report.diagnostics:
             continue
         text = "\n".join(render(item, None, path) for item in report.diagnostics)
-        failed = [item for item in report.diagnostics if item.severity in failing]
+        failed = report.failing
         if failed:
             first = failed[0]
             failure = ElementTree.SubElement(

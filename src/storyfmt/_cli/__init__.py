@@ -10,7 +10,6 @@ import argparse
 import io
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from storyfmt import __version__
 from storyfmt._cli._check import cmd_check
@@ -18,7 +17,7 @@ from storyfmt._cli._convert import cmd_convert
 from storyfmt._cli._fmt import cmd_fmt
 from storyfmt._cli._schema import cmd_schema
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
-from storyfmt._config import LINE_ENDINGS, Config, ConfigError, find_config, read_config
+from storyfmt._config import LINE_ENDINGS, ConfigError, Configs
 from storyfmt._report import FORMATS
 
 _EXIT_CODES = """\
@@ -145,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="one line per problem, no excerpts"
     )
     check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings of each PATH and where each comes from; check nothing",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -206,17 +210,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> Config:
-    if args.isolated:
-        return Config()
-    if args.config:
-        config = read_config(Path(args.config))
-        if config is None:
-            raise CommandError(f"{args.config}: has no [tool.storyfmt] table")
-        return config
-    return find_config(Path.cwd())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``storyfmt`` command; return its exit code."""
     # File names that are not valid UTF-8 must not crash the output.
@@ -226,8 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        config = _config(args)
-        return int(args.run(args, config))
+        configs = Configs.from_command_line(args.config, isolated=args.isolated)
+        return int(args.run(args, configs))
     except (CommandError, ConfigError, ValueError, ImportError) as error:
         print_error(str(error))
         return EXIT_FAILURE

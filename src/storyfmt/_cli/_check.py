@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import repeat
+from functools import partial
 
 from storyfmt._cli._files import (
     Found,
@@ -33,6 +33,7 @@ from storyfmt._cli._terminal import (
 from storyfmt._codes import Rule
 from storyfmt._config import (
     Config,
+    Configs,
     check_codes,
 )
 from storyfmt._diagnostics import Diagnostic
@@ -61,7 +62,7 @@ def check_one(
     """Check one file (read here unless ``data`` is given); runs in worker processes.
 
     The file is read in the form its name says (:func:`form_of`) unless ``form``
-    is given, and checked against the vocabularies and house rules of ``house``.
+    is given; ``house`` holds the vocabularies and the house rules selected.
     """
     if data is None:
         try:
@@ -88,19 +89,26 @@ def workers(files: int, jobs: int) -> tuple[int, int]:
 
 
 def _check_all(
-    paths: list[str], jobs: int, stdin_data: bytes | None, stdin_form: Form, house: House
+    paths: list[str],
+    jobs: int,
+    stdin: tuple[bytes, Form, str] | None,
+    house_of: Callable[[str], House],
 ) -> Iterator[FileReport]:
     on_disk = [path for path in paths if path != "-"]
-    if stdin_data is not None:
-        yield check_one("-", stdin_data, stdin_form, house)
+    if stdin is not None:
+        data, form, name = stdin
+        yield check_one("-", data, form, house_of(name))
+    houses = [house_of(path) for path in on_disk]
     count, chunk = workers(len(on_disk), jobs)
     if count > 1:
         with ProcessPoolExecutor(max_workers=count) as pool:
-            found = pool.map(_check_in_worker, on_disk, repeat(house), chunksize=chunk)
+            found = pool.map(_check_in_worker, on_disk, houses, chunksize=chunk)
             for path, report in zip(on_disk, found, strict=True):
                 yield report or FileReport(path)
     else:
-        yield from (check_one(path, house=house) for path in on_disk)
+        yield from (
+            check_one(path, house=house) for path, house in zip(on_disk, houses, strict=True)
+        )
 
 
 def _cores() -> int:
@@ -127,53 +135,45 @@ def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
     sys.stderr.write("\r" + " " * (width + 24) + "\r")
 
 
-def _apply_config(report: FileReport, config: Config) -> FileReport:
-    kept = []
-    for item in report.diagnostics:
-        rule = Rule(item.code)
-        if config.wants(rule):
-            kept.append(replace(item, severity=config.severity_of(rule)))
-    return replace(report, diagnostics=kept)
-
-
-def cmd_check(args: argparse.Namespace, config: Config) -> int:
+def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt check``: report every problem of every story file."""
-    config = config.with_options(
+    configs = configs.with_options(
         strict=True if args.strict else None,
         select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
-        ignore=(
-            config.ignore + check_codes(args.ignore, "--ignore", warnings_only=True)
-            if args.ignore
-            else None
-        ),
+        ignore=check_codes(args.ignore, "--ignore", warnings_only=True) if args.ignore else None,
     )
-    house = configured(config.vocabulary, config.rules, config.wants)
-    found = story_files(args, config)
+    if args.show_settings:
+        sys.stdout.write("\n".join(configs.show(display_name(path, args)) for path in args.paths))
+        return EXIT_OK
+    found = story_files(args, configs)
     paths = found.paths
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
-    results = _check_all(paths, args.jobs, stdin_data, form_of(display_name("-", args)), house)
+    name = display_name("-", args)
+    stdin = None if stdin_data is None else (stdin_data, form_of(name), name)
+    house_of = _houses(configs)
+    results = _check_all(paths, args.jobs, stdin, house_of)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
     reports = [FileReport(path, failure=reason) for path, reason in found.failures]
     for report in results:
         named = replace(report, path=display_name(report.path, args))
-        reports.append(named if report.failure else _apply_config(named, config))
+        reports.append(named if report.failure else configs.for_file(named.path).apply(named))
     reports.sort(key=lambda report: report.path)
-    fixing = _Fixing(args, config, house, found, stdin_data) if args.fix or args.diff else None
+    fixing = _Fixing(args, configs, house_of, found, stdin_data) if args.fix or args.diff else None
     if fixing is not None:
         reports = [fixing.fix(report) for report in reports]
         if args.diff:
             return fixing.finish(EXIT_FAILURE if any(r.failure for r in reports) else EXIT_OK)
-    failing = ("error", "warning") if config.strict else ("error",)
     if any(report.failure for report in reports):
         status = EXIT_FAILURE
-    elif any(item.severity in failing for report in reports for item in report.diagnostics):
+    elif any(report.failing for report in reports):
         status = EXIT_PROBLEMS
     else:
         status = EXIT_OK
     output = args.output_format
     if output == "auto":
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    docs_url = configs.for_folder(os.getcwd()).docs_url  # of the output: the current folder's
     out = sys.stdout
     if fixing is not None and fixing.stdin_fixed is not None:
         out = sys.stderr  # the fixed story goes to stdout
@@ -184,12 +184,12 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         elif output == "github":
             write_github(reports, out)
         elif output == "junit":
-            write_junit(reports, out, strict=config.strict)
+            write_junit(reports, out)
         elif output == "sarif":
-            write_sarif(reports, out, docs_url=config.docs_url)
+            write_sarif(reports, out, docs_url=docs_url)
         else:
             color = use_color(args.color, out)
-            write_text(reports, out, color=color, quiet=args.quiet, docs_url=config.docs_url)
+            write_text(reports, out, color=color, quiet=args.quiet, docs_url=docs_url)
             if fixing is None and not args.quiet:
                 out.write(_fixable_summary(reports))
         out.flush()
@@ -212,14 +212,14 @@ class _Fixing:
     def __init__(
         self,
         args: argparse.Namespace,
-        config: Config,
-        house: House,
+        configs: Configs,
+        house_of: Callable[[str], House],
         found: Found,
         stdin: bytes | None,
     ) -> None:
         self.args = args
-        self.config = config
-        self.house = house
+        self.configs = configs
+        self.house_of = house_of
         self.stdin = stdin
         self.outside = outside_links(found)
         self.refused = dict(found.unselected)
@@ -227,12 +227,14 @@ class _Fixing:
         self.files = 0
         self.applied = 0
 
-    def wanted(self, item: Diagnostic) -> bool:
-        return self.config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
+    def _wanted(self, config: Config, item: Diagnostic) -> bool:
+        return config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
 
     def fix(self, report: FileReport) -> FileReport:
         """The report of a file once its fixes are applied (or, with --diff, shown)."""
-        if report.failure or not any(map(self.wanted, report.diagnostics)):
+        config = self.configs.for_file(report.path)
+        wanted = partial(self._wanted, config.at(report.path))
+        if report.failure or not any(map(wanted, report.diagnostics)):
             return report
         source = (
             "-"
@@ -254,8 +256,8 @@ class _Fixing:
                 data,
                 form=form,
                 unsafe=self.args.unsafe_fixes,
-                wanted=self.wanted,
-                house=self.house,
+                wanted=wanted,
+                house=self.house_of(report.path),
             )
             if fixed.data != data:
                 self.files += 1
@@ -272,7 +274,7 @@ class _Fixing:
         if self.args.diff:
             return report
         lines = split_lines(decode(fixed.data)) if fixed.remaining else None
-        return _apply_config(FileReport(report.path, fixed.remaining, lines), self.config)
+        return config.apply(FileReport(report.path, fixed.remaining, lines))
 
     def finish(self, status: int) -> int:
         """Say what was fixed; with --diff, exit 1 when a file would change."""
@@ -299,3 +301,19 @@ def _fixable_summary(reports: list[FileReport]) -> str:
         return ""
     more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
     return f"{safe} fixable with --fix{more}\n"
+
+
+def _houses(configs: Configs) -> Callable[[str], House]:
+    """The house (vocabularies and house rules) of each file, built once for each
+    configuration and its per-file-ignores."""
+    built: dict[tuple[int, tuple[str, ...]], House] = {}
+
+    def house_of(path: str) -> House:
+        config = configs.for_file(path).at(path)
+        key = (id(configs.for_file(path)), config.ignore)
+        house = built.get(key)
+        if house is None:
+            house = built[key] = configured(config.vocabulary, config.rules, config.wants)
+        return house
+
+    return house_of

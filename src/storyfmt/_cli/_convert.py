@@ -18,7 +18,7 @@ from storyfmt._cli._terminal import (
     print_story_errors,
 )
 from storyfmt._config import (
-    Config,
+    Configs,
     Selection,
 )
 from storyfmt._diagnostics import StoryFormatError
@@ -121,10 +121,9 @@ class _Inputs:
     the name it is known by (its path in JSON Lines).
     """
 
-    def __init__(self, args: argparse.Namespace, config: Config) -> None:
+    def __init__(self, args: argparse.Namespace, configs: Configs) -> None:
         self.args = args
-        self.config = config
-        found = discover(args.inputs, Selection(config))
+        found = discover(args.inputs, Selection(configs))
         for path, reason in found.failures:
             raise CommandError(f"{path}: {reason}")
         self.paths = found.paths
@@ -164,7 +163,7 @@ class _Inputs:
                 yield f"{path}:{number}", name, reading.story
 
 
-def cmd_convert(args: argparse.Namespace, config: Config) -> int:
+def cmd_convert(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt convert``: between text, JSON, YAML, JSON Lines; to Markdown, HTML.
 
     Every input is read and converted, and every output checked, before
@@ -176,7 +175,7 @@ def cmd_convert(args: argparse.Namespace, config: Config) -> int:
         if output is None or output == "-" or Path(output).is_dir():
             raise CommandError("give --to FORMAT (text, json, yaml, jsonl, markdown or html)")
         target = _format_of(output, None, "to")
-    inputs = _Inputs(args, config)
+    inputs = _Inputs(args, configs)
     folder_output = target != "jsonl" and (
         len(inputs.paths) > 1 or bool(inputs.folders) or inputs.has_jsonl
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from storyfmt._cli._terminal import CommandError
 from storyfmt._config import (
     SKIPPED_FOLDERS,
-    Config,
+    Configs,
     Place,
     Selection,
 )
@@ -133,7 +133,7 @@ def discover(
             searched = (info.st_dev, info.st_ino) in seen  # named twice, or inside another
             several |= _walk(argument, selection, seen, found)
             if len(found.paths) + len(found.failures) == before and not (force_exclude or searched):
-                patterns = ", ".join(selection.include.patterns)
+                patterns = ", ".join(selection.include_patterns(argument))
                 raise CommandError(f"{argument}: no story files ({patterns}) in this folder")
         elif os.path.lexists(argument):  # a broken link too: reading it says why
             refused = selection.refusal_of(argument)
@@ -193,9 +193,9 @@ def write(path: str, data: bytes, expected: Snapshot | None = None) -> None:
         raise CommandError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def story_files(args: argparse.Namespace, config: Config) -> Found:
-    """:func:`discover` with the selection of the configuration and the options."""
-    selection = Selection(config, args.exclude or ())
+def story_files(args: argparse.Namespace, configs: Configs) -> Found:
+    """:func:`discover` with the selection of the configurations and the options."""
+    selection = Selection(configs, args.exclude or ())
     return discover(args.paths, selection, force_exclude=args.force_exclude)
 
 

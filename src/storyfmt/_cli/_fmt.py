@@ -25,7 +25,7 @@ from storyfmt._cli._terminal import (
     print_error,
     print_story_errors,
 )
-from storyfmt._config import Config
+from storyfmt._config import Configs
 from storyfmt._diagnostics import StoryFormatError
 from storyfmt._parser import loads
 from storyfmt._report import (
@@ -85,11 +85,10 @@ def _fmt_one(
     return "changed"
 
 
-def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
+def cmd_fmt(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt fmt``: rewrite story files in canonical form, safely."""
-    found = story_files(args, config)
+    found = story_files(args, configs)
     outside = outside_links(found)
-    line_ending = args.line_ending or config.line_ending
     outcomes = {"changed": 0, "unchanged": 0, "errors": 0, "failed": 0}
     for path, reason in found.failures:
         print_error(f"{path}: {reason}")
@@ -100,6 +99,7 @@ def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
         outcomes["failed"] += 1
     paths = [path for path in found.paths if path not in refused]
     for path in paths:
+        line_ending = args.line_ending or configs.for_file(display_name(path, args)).line_ending
         try:
             outcomes[_fmt_one(path, args, line_ending, outside)] += 1
         except CommandError as error:

@@ -8,14 +8,14 @@ import json
 from storyfmt._cli._files import emit
 from storyfmt._cli._terminal import EXIT_OK
 from storyfmt._config import (
-    Config,
+    Configs,
 )
 from storyfmt._serialize import (
     json_schema,
 )
 
 
-def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+def cmd_schema(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt schema``: the JSON Schema of the JSON form."""
     emit(args.output, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
