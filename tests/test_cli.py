@@ -128,6 +128,7 @@ def test_json_output_parses(stories: Path) -> None:
         "errors": 1,
         "warnings": 1,
         "unreadable": 0,
+        "rule_failures": 0,
     }
     assert document["failures"] == []
     first = document["diagnostics"][0]

@@ -19,7 +19,7 @@ from storyfmt._cli._check import workers
 from storyfmt._codes import Rule
 from storyfmt._config import Config, ConfigError, read_config
 from storyfmt._house import House
-from storyfmt._house._base import HouseRule
+from storyfmt._house._base import StoryRule
 from storyfmt._house._docs import START, markdown, update
 from storyfmt._house._registry import RULES, configured
 from storyfmt._rules import Form, diagnose
@@ -27,7 +27,7 @@ from storyfmt._rules import Form, diagnose
 pytestmark = pytest.mark.slow
 
 _BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-_IDS = [rule.slug for rule in RULES]
+_IDS = [rule.name for rule in RULES]
 RULES_PAGE = ROOT / "docs" / "rules.md"
 
 
@@ -35,7 +35,7 @@ class Examples:
     """The examples of a rule's docstring: its options, a story that passes, one
     that fails, and what ``storyfmt check`` prints for that one."""
 
-    def __init__(self, rule: HouseRule) -> None:
+    def __init__(self, rule: StoryRule) -> None:
         blocks = _BLOCK.findall(inspect.cleandoc(type(rule).__doc__ or ""))
         languages = [language for language, _ in blocks]
         assert languages in (["toml", "text", "text", "console"], ["text", "text", "console"])
@@ -49,7 +49,7 @@ class Examples:
         )
         return folder
 
-    def house(self, folder: Path, rule: HouseRule) -> House:
+    def house(self, folder: Path, rule: StoryRule) -> House:
         """The house of the examples' configuration, with ``rule`` alone selected."""
         config = read_config(self.project(folder) / "pyproject.toml")
         assert config is not None
@@ -64,13 +64,13 @@ def _diagnostics(stdout: str) -> str:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=_IDS)
-def test_each_rule_is_a_house_rule_of_the_catalogue(rule: HouseRule) -> None:
+def test_each_rule_is_a_house_rule_of_the_catalogue(rule: StoryRule) -> None:
     listed = Rule(rule.code)
     assert listed.house
     assert listed.severity == "warning"
-    assert (rule.slug, rule.summary) == (listed.slug, listed.summary)
-    assert type(rule).__module__ == f"storyfmt._house.{rule.slug.replace('-', '_')}"
-    assert type(rule).check is not HouseRule.check
+    assert (rule.name, rule.summary) == (listed.slug, listed.summary)
+    assert type(rule).__module__ == f"storyfmt._house.{rule.name.replace('-', '_')}"
+    assert type(rule).check is not StoryRule.check
 
 
 def test_the_house_rules_are_the_sf6xx_codes_in_order() -> None:
@@ -79,7 +79,7 @@ def test_the_house_rules_are_the_sf6xx_codes_in_order() -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=_IDS)
-def test_the_examples_pass_and_fail_as_documented(rule: HouseRule, tmp_path: Path) -> None:
+def test_the_examples_pass_and_fail_as_documented(rule: StoryRule, tmp_path: Path) -> None:
     examples = Examples(rule)
     project = examples.project(tmp_path)
     (project / "passes.story").write_text(examples.passing, "utf-8")
@@ -93,7 +93,7 @@ def test_the_examples_pass_and_fail_as_documented(rule: HouseRule, tmp_path: Pat
 
 
 @pytest.mark.parametrize("rule", RULES, ids=_IDS)
-def test_the_failing_example_is_a_valid_story_warned_about(rule: HouseRule, tmp_path: Path) -> None:
+def test_the_failing_example_is_a_valid_story_warned_about(rule: StoryRule, tmp_path: Path) -> None:
     examples = Examples(rule)
     storyfmt.loads(examples.failing)  # valid: it raises nothing
     house = examples.house(tmp_path, rule)
@@ -106,7 +106,7 @@ def test_the_failing_example_is_a_valid_story_warned_about(rule: HouseRule, tmp_
 @pytest.mark.parametrize("form", ["json", "yaml"])
 @pytest.mark.parametrize("rule", RULES, ids=_IDS)
 def test_the_rules_find_the_same_in_json_and_yaml_at_the_values(
-    rule: HouseRule, form: Form, tmp_path: Path
+    rule: StoryRule, form: Form, tmp_path: Path
 ) -> None:
     examples = Examples(rule)
     house = examples.house(tmp_path, rule)
@@ -141,11 +141,11 @@ _BAD_OPTIONS = [
     ),
     (
         "strict = true\n\n[rules]\ntitle-length = { max = 90 }\n",
-        "4: unknown house rule 'title-length' in 'rules'; the house rules are title-too-long,",
+        "4: unknown rule 'title-length' in 'rules'; the rules with options are title-too-long,",
     ),
     (
         "[rules]\nSF601 = { max = 90 }\n",
-        "2: unknown house rule 'SF601' in 'rules'; write its name: title-too-long",
+        "2: unknown rule 'SF601' in 'rules'; write its name: title-too-long",
     ),
     (
         "[rules]\npoint-count = 3\n",
@@ -155,7 +155,7 @@ _BAD_OPTIONS = [
         "[rules]\nbreakdown-count-exact = true\n",
         "2: 'rules.breakdown-count-exact' must be a table, and the rule has no options",
     ),
-    ("rules = 3\n", "1: 'rules' must be a table of house rules and their options"),
+    ("rules = 3\n", "1: 'rules' must be a table of rules and their options"),
     (
         "[rules.point-count]\nmin = 5\nmax = 3\n",
         "1: 'rules.point-count' has min = 5, more than max = 3",
@@ -379,11 +379,11 @@ def test_the_rules_page_shows_the_house_rules_as_generated() -> None:
 def test_the_generated_part_has_a_section_per_rule_with_its_options() -> None:
     generated = markdown()
     headings = re.findall(r"^### (SF6\d\d) `([a-z-]+)` \(warning\)$", generated, re.MULTILINE)
-    assert headings == [(rule.code, rule.slug) for rule in RULES]
+    assert headings == [(rule.code, rule.name) for rule in RULES]
     for rule in RULES:
         for option in rule.options:
             assert f"| `{option.name}` |" in generated
-        assert (f"**Options**, in `[tool.storyfmt.rules.{rule.slug}]`:" in generated) == bool(
+        assert (f"**Options**, in `[tool.storyfmt.rules.{rule.name}]`:" in generated) == bool(
             rule.options
         )
 

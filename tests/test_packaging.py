@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -48,11 +49,21 @@ def test_wheel_ships_grammar_rules_page_and_type_marker(wheel: Path) -> None:
     assert not [name for name in names if name.startswith(("tests/", "grammar/", "docs/"))]
 
 
-def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interpreter of a fresh virtual environment with the wheel installed."""
+    env_dir = tmp_path_factory.mktemp("venv")
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     _run(python, "-m", "pip", "install", "--quiet", wheel)
+    return python
+
+
+def _command(python: Path) -> Path:
+    return python.with_name("storyfmt" + (".exe" if os.name == "nt" else ""))
+
+
+def test_installed_wheel_reads_the_seeds(python: Path, tmp_path: Path) -> None:
     script = (
         "import sys, storyfmt\n"
         "card = storyfmt.load(sys.argv[1]); brief = storyfmt.load(sys.argv[2])\n"
@@ -69,9 +80,46 @@ def test_installed_wheel_reads_the_seeds(wheel: Path, tmp_path: Path) -> None:
     )
     assert out.split() == ["card", "20", "10", "brief"]
     # The rules' help comes from the rules page the wheel ships.
-    command = python.with_name("storyfmt" + (".exe" if os.name == "nt" else ""))
+    command = _command(python)
     card = CORPUS / "valid" / "seed-card.txt"
     log = json.loads(_run(command, "check", "--output-format", "sarif", card, cwd=tmp_path))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [rule["id"] for rule in rules] == [rule.value for rule in Rule]
     assert rules[6]["help"]["markdown"].startswith("A line where the format allows none: ")
+
+
+def test_the_example_plugin_installed_beside_the_wheel_runs(python: Path, tmp_path: Path) -> None:
+    plugin = tmp_path / "plugin"
+    shutil.copytree(ROOT / "examples" / "plugin", plugin)
+    _run(python, "-m", "pip", "install", "--quiet", plugin)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "storyfmt.toml").write_text(
+        'select = ["SF5", "ACME"]\n\n[rules.banned-word]\nwords = ["summit"]\n'
+    )
+    (project / "summit.story").write_text("Japan Korea Summit.\nLeaders meet in Nara\n")
+    command = _command(python)
+    done = subprocess.run(
+        [command, "check", "--output-format", "sarif", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    run = json.loads(done.stdout)["runs"][0]
+    (extension,) = run["tool"]["extensions"]
+    assert extension["name"] == "acme-story-rules"
+    assert [rule["id"] for rule in extension["rules"]] == ["ACME101", "ACME102"]
+    placed = [
+        (result["ruleId"], result["locations"][0]["physicalLocation"]["region"])
+        for result in run["results"]
+    ]
+    assert placed == [
+        ("ACME102", {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 20}),
+        ("ACME101", {"startLine": 1, "startColumn": 13, "endLine": 1, "endColumn": 19}),
+    ]
+    text = _run(command, "check", ".", cwd=project)
+    assert "summit.story:1:13: warning[ACME101] 'Summit' is a word the house bans" in text
+    assert text.endswith("0 errors, 2 warnings in 1 of 1 file\n1 fixable with --fix\n")

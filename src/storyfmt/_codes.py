@@ -184,3 +184,16 @@ _FIXES: dict[Rule, Applicability] = {
     Rule.INVALID_DURATION: "safe",
     Rule.QUESTION_MARK: "unsafe",
 }
+
+
+_BY_CODE = {rule.value: rule for rule in Rule}
+
+
+def own_rule(code: str) -> Rule | None:
+    """The catalogue's rule of a code; None for a code storyfmt does not give
+    (a plugin's).
+
+    >>> own_rule("SF301"), own_rule("ACME101")
+    (<Rule.INVALID_NUMBER: 'SF301'>, None)
+    """
+    return _BY_CODE.get(code)

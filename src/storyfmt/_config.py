@@ -13,10 +13,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, get_args
 
-from storyfmt._codes import Rule, Severity
+from storyfmt._codes import Rule, Severity, own_rule
 from storyfmt._house import Vocabulary
 from storyfmt._house._base import Options, SettingError
-from storyfmt._house._registry import read_rules, read_vocabulary
+from storyfmt._house._registry import plugin, read_rules, read_vocabulary
+from storyfmt._plugins import PluginError, related, rule_of
 from storyfmt._report import FileReport
 from storyfmt._ruledocs import DOCS_URL
 from storyfmt._source import LineEnding
@@ -129,18 +130,21 @@ class Config:
             given["ignore"] = self.ignore + tuple(given["ignore"])
         return replace(self, **given, origins=origins)
 
-    def wants(self, rule: Rule) -> bool:
-        """Tell whether a warning is reported (errors always are); a house rule
-        only when selected."""
-        if rule.severity == "error":
+    def wants(self, code: str) -> bool:
+        """Tell whether a diagnostic of a code is reported: an error always is; a
+        warning of a house rule (SF6xx) or of a plugin only when selected."""
+        own = own_rule(code)
+        if own is not None and own.severity == "error":
             return True
-        code = rule.value
-        selected = any(code.startswith(s) for s in self.select) if self.select else not rule.house
+        opt_in = own is None or own.house
+        selected = any(code.startswith(s) for s in self.select) if self.select else not opt_in
         return selected and not any(code.startswith(i) for i in self.ignore)
 
-    def severity_of(self, rule: Rule) -> Severity:
-        """The severity a rule is reported with: the catalogue's, unless configured."""
-        return self.severity.get(rule.value, rule.severity)
+    def severity_of(self, code: str) -> Severity:
+        """The severity a code is reported with: the catalogue's (a plugin's rules
+        give warnings), unless configured."""
+        own = own_rule(code)
+        return self.severity.get(code, own.severity if own is not None else "warning")
 
     def base(self, key: str) -> str:
         """The folder the patterns of a setting are relative to: that of the
@@ -186,9 +190,8 @@ class Config:
         config = self.at(report.path)
         kept = []
         for item in report.diagnostics:
-            rule = Rule(item.code)
-            if config.wants(rule):
-                kept.append(replace(item, severity=self.severity_of(rule)))
+            if config.wants(item.code):
+                kept.append(replace(item, severity=self.severity_of(item.code)))
         return replace(report, diagnostics=kept, strict=self.strict)
 
 
@@ -215,23 +218,48 @@ def _line_of(text: str, table: tuple[str, ...], key: str) -> int | None:
 def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[str, ...]:
     """Check rule codes (or code prefixes such as ``SF5``); return them upper-cased.
 
+    A code of a plugin (``ACME101``) loads the plugin, to know its rules.
+
     Raises:
-        ValueError: an unknown code, or an error code where only warnings may go.
+        ValueError: an unknown code, an error code where only warnings may go,
+            or a plugin that cannot be loaded.
     """
     checked = []
     for code in codes:
         upper = code.strip().upper()
-        matching = [rule for rule in Rule if rule.value.startswith(upper)] if upper else []
-        if not matching:
+        if not upper:
             raise ValueError(f"{where}: unknown rule code {code!r}")
+        matching = [rule for rule in Rule if rule.value.startswith(upper)]
         errors = [rule.value for rule in matching if rule.severity == "error"]
         if warnings_only and errors:
             raise ValueError(
                 f"{where}: {code!r} covers error {errors[0]}; errors cannot be"
                 " ignored or selected, only warnings (SF5xx and SF6xx) can"
             )
+        plugged = []
+        for name in related(upper):
+            try:
+                rules = plugin(name).rules
+            except PluginError as error:
+                raise ValueError(f"{where}: {error}") from None
+            plugged += [rule.code for rule in rules if rule.code.startswith(upper)]
+        if not matching and not plugged:
+            letters = re.match(r"[A-Z]*", upper)
+            prefix = letters[0] if letters else ""
+            advice = (
+                f"; no installed plugin gives {prefix} codes"
+                if prefix and not prefix.startswith("SF") and not related(prefix)
+                else ""
+            )
+            raise ValueError(f"{where}: unknown rule code {code!r}{advice}")
         checked.append(upper)
     return tuple(checked)
+
+
+def whole_code(code: str) -> bool:
+    """Tell whether a code (upper case) is one rule's, of storyfmt's or of a plugin
+    loaded, not a prefix."""
+    return own_rule(code) is not None or rule_of(code) is not None
 
 
 def _strings(value: object, where: str) -> list[str]:
@@ -354,9 +382,9 @@ def _severities(value: object) -> dict[str, Severity]:
     severities: dict[str, Severity] = {}
     for code, level in value.items():
         known = code.upper()
-        if known not in {rule.value for rule in Rule}:
-            raise ValueError(f"'severity' needs whole rule codes such as SF505, not {code!r}")
         check_codes([known], "'severity'", warnings_only=True)
+        if not whole_code(known):
+            raise ValueError(f"'severity' needs whole rule codes such as SF505, not {code!r}")
         if level not in ("error", "warning"):
             raise ValueError(f'the severity of {code} must be "error" or "warning"')
         severities[known] = level

@@ -11,16 +11,16 @@ from typing import TextIO
 from xml.etree import ElementTree
 
 from storyfmt import __version__
-from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Fix, render
-from storyfmt._ruledocs import rule_url
+from storyfmt._ruledocs import help_url, rule_name
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
 
 @dataclass
 class FileReport:
-    """What checking one file found; ``failure`` says why a file could not be read.
+    """What checking one file found; ``failure`` says why a file could not be read,
+    and ``rule_failures`` which rules raised instead of checking it.
 
     ``strict`` is the file's configuration's: its warnings fail it too.
     """
@@ -30,6 +30,12 @@ class FileReport:
     lines: list[str] | None = None
     failure: str | None = None
     strict: bool = False
+    rule_failures: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        """Why the file could not be read, or each rule that failed on it."""
+        return ([self.failure] if self.failure else []) + self.rule_failures
 
     def count(self, severity: str) -> int:
         """How many diagnostics of a severity the file has."""
@@ -68,12 +74,14 @@ def _plural(count: int, noun: str) -> str:
 
 def summary(reports: Sequence[FileReport]) -> str:
     """One line: ``3 errors, 1 warning in 2 of 40 files``, and how many could not
-    be read (``No problems in 39 files; 1 path could not be read``)."""
+    be read (``No problems in 39 files; 1 path could not be read``) or fully
+    checked (``; a rule failed on 2 files``)."""
     read = [report for report in reports if report.failure is None]
     unreadable = len(reports) - len(read)
     errors = sum(report.count("error") for report in read)
     warnings = sum(report.count("warning") for report in read)
     files = sum(1 for report in read if report.diagnostics)
+    failed = sum(1 for report in read if report.rule_failures)
     if errors or warnings:
         found = (
             f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
@@ -83,6 +91,8 @@ def summary(reports: Sequence[FileReport]) -> str:
         found = f"No problems in {_plural(len(read), 'file')}"
     else:
         return f"{_plural(unreadable, 'path')} could not be read"
+    if failed:
+        found += f"; a rule failed on {_plural(failed, 'file')}"
     return f"{found}; {_plural(unreadable, 'path')} could not be read" if unreadable else found
 
 
@@ -99,8 +109,9 @@ def write_text(
                 out.write(render(item, None, path, color=color).split("\n")[0] + "\n")
             else:
                 shown = render(item, report.lines, path, color=color)
-                out.write(f"{shown}\n = help: {rule_url(Rule(item.code), docs_url)}\n\n")
-    if not quiet or any(report.diagnostics or report.failure for report in reports):
+                url = help_url(item.code, docs_url)
+                out.write(f"{shown}\n = help: {url}\n\n" if url else f"{shown}\n\n")
+    if not quiet or any(report.diagnostics or report.failures for report in reports):
         out.write(summary(reports) + "\n")
 
 
@@ -124,6 +135,9 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
         if report.failure:
             props = f"file={_escape_property(path)},title=unreadable"
             out.write(f"::error {props}::{_escape_data(report.failure)}\n")
+        for failure in report.rule_failures:
+            props = f"file={_escape_property(path)},title=rule failed"
+            out.write(f"::error {props}::{_escape_data(failure)}\n")
         for item in report.diagnostics:
             properties = {
                 "file": path,
@@ -133,7 +147,7 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
             if item.end_line is not None and item.end_column is not None:
                 properties["endLine"] = str(item.end_line)
                 properties["endColumn"] = str(item.end_column)
-            properties["title"] = f"{item.code} {Rule(item.code).slug}"
+            properties["title"] = f"{item.code} {rule_name(item.code)}"
             props = ",".join(
                 f"{key}={_escape_property(value)}" for key, value in properties.items()
             )
@@ -150,7 +164,7 @@ def as_json(report: FileReport, item: Diagnostic) -> dict[str, object]:
         "end_line": item.end_line,
         "end_column": item.end_column,
         "code": item.code,
-        "name": Rule(item.code).slug,
+        "name": rule_name(item.code),
         "severity": item.severity,
         "message": item.message,
         "hint": item.hint,
@@ -178,16 +192,18 @@ def write_json(reports: Sequence[FileReport], out: TextIO) -> None:
     """One JSON document: a summary, every diagnostic with its file, and every
     path that could not be read with the reason."""
     failures = [
-        {"path": report.path, "reason": report.failure} for report in reports if report.failure
+        {"path": report.path, "reason": reason} for report in reports for reason in report.failures
     ]
+    unreadable = sum(1 for report in reports if report.failure)
     document = {
         "storyfmt": __version__,
         "summary": {
-            "files": len(reports) - len(failures),
+            "files": len(reports) - unreadable,
             "files_with_problems": sum(1 for report in reports if report.diagnostics),
             "errors": sum(report.count("error") for report in reports),
             "warnings": sum(report.count("warning") for report in reports),
-            "unreadable": len(failures),
+            "unreadable": unreadable,
+            "rule_failures": sum(len(report.rule_failures) for report in reports),
         },
         "diagnostics": [as_json(report, item) for report in reports for item in report.diagnostics],
         "failures": failures,
@@ -204,7 +220,7 @@ def write_junit(reports: Sequence[FileReport], out: TextIO) -> None:
         name="storyfmt",
         tests=str(len(reports)),
         failures=str(sum(1 for report in reports if report.failing)),
-        errors=str(sum(1 for report in reports if report.failure)),
+        errors=str(sum(1 for report in reports if report.failures)),
         skipped="0",
     )
     for report in reports:
@@ -212,10 +228,12 @@ def write_junit(reports: Sequence[FileReport], out: TextIO) -> None:
         case = ElementTree.SubElement(
             suite, "testcase", classname="storyfmt.check", name=path, file=path
         )
-        if report.failure:
-            ElementTree.SubElement(
-                case, "error", message=_xml(report.failure), type="unreadable"
-            ).text = _xml(f"{path}: {report.failure}")
+        if report.failures:
+            kind = "unreadable" if report.failure else "rule-failed"
+            message = "; ".join(report.failures)
+            ElementTree.SubElement(case, "error", message=_xml(message), type=kind).text = _xml(
+                f"{path}: {message}"
+            )
         if not report.diagnostics:
             continue
         text = "\n".join(render(item, None, path) for item in report.diagnostics)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
-from storyfmt._codes import Rule
+from storyfmt._codes import Rule, own_rule
+from storyfmt._plugins import rule_of
 from storyfmt._shipped import shipped_text
 
 DOCS_URL = "https://storyfmt.readthedocs.io/en/latest/"
@@ -39,6 +40,29 @@ def rule_url(rule: Rule, docs_url: str = DOCS_URL) -> str:
     'https://example.org/rules/#sf201-unexpected-line-error'
     """
     return f"{docs_url}rules/#{anchor(rule)}"
+
+
+def rule_name(code: str) -> str:
+    """The name of the rule of a code: storyfmt's, or a loaded plugin's.
+
+    >>> rule_name("SF201")
+    'unexpected-line'
+    """
+    own = own_rule(code)
+    if own is not None:
+        return own.slug
+    found = rule_of(code)
+    return found[1].name if found is not None else code.lower()
+
+
+def help_url(code: str, docs_url: str = DOCS_URL) -> str | None:
+    """The address of the documentation of a code's rule: its section of the
+    rules page, or the address its plugin gives (None if it gives none)."""
+    own = own_rule(code)
+    if own is not None:
+        return rule_url(own, docs_url)
+    found = rule_of(code)
+    return found[1].help_uri if found is not None else None
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, quote
 from storyfmt._house import House, Vocabulary
+from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Path_, Where
@@ -147,21 +148,22 @@ def check_rules(
 
 
 def _warnings(
-    story: Mapping[str, Any], where: Where, house: House, *, valid: bool
+    fields: Mapping[str, Any], story: StoryCard | StoryBrief | None, where: Where, house: House
 ) -> Iterator[Diagnostic]:
-    """The warnings of a story: storyfmt's own, then those of the house rules,
-    which judge only a story without errors (a part that could not be read
-    would look missing to them)."""
-    yield from check_rules(story, where, house.vocabulary)
-    if valid:
+    """The warnings of a story, from its fields: storyfmt's own, then, when the
+    story is valid (``story`` is its model), those of the selected rules, which
+    judge only a story without errors (a part that could not be read would look
+    missing to them)."""
+    yield from check_rules(fields, where, house.vocabulary)
+    if story is not None:
         yield from house.check(story, where)
 
 
 def _story_warnings(reading: Reading, house: House) -> Iterator[Diagnostic]:
     """The warnings of a story read from JSON or YAML, placed by its locator."""
-    if reading.story is not None:
-        story, locate = reading.story.model_dump(), reading.locate
-        yield from _warnings(story, lambda path: locate(path, False), house, valid=True)
+    story, locate = reading.story, reading.locate
+    if story is not None:
+        yield from _warnings(story.model_dump(), story, lambda path: locate(path, False), house)
 
 
 def validate(
@@ -208,15 +210,13 @@ def diagnose(
     """:func:`validate` against a house's vocabularies, with the house rules it
     selected (as ``storyfmt check`` does under a configuration)."""
     if form == "text":
-        _, parsed = parse_text(source, kind)
+        story, parsed = parse_text(source, kind)
         errors = parsed.problems
         # A warning about a value on a line with an error would only echo the error.
         faulty = {item.line for item in errors}
-        story = {"kind": parsed.kind, **parsed.fields}
+        fields = {"kind": parsed.kind, **parsed.fields}
         warnings: Iterable[Diagnostic] = (
-            item
-            for item in _warnings(story, parsed.span, house, valid=not errors)
-            if item.line not in faulty
+            item for item in _warnings(fields, story, parsed.span, house) if item.line not in faulty
         )
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):

@@ -30,7 +30,6 @@ from storyfmt._cli._terminal import (
     silence_stdout,
     use_color,
 )
-from storyfmt._codes import Rule
 from storyfmt._config import (
     Config,
     Configs,
@@ -38,8 +37,10 @@ from storyfmt._config import (
 )
 from storyfmt._diagnostics import Diagnostic
 from storyfmt._fixes import fix, fixable
-from storyfmt._house import House
+from storyfmt._house import House, RuleFailed
+from storyfmt._house._base import StoryRule
 from storyfmt._house._registry import configured
+from storyfmt._plugins import rule_of
 from storyfmt._report import (
     FileReport,
     write_github,
@@ -70,9 +71,22 @@ def check_one(
                 data = handle.read()
         except OSError as error:
             return FileReport(path, failure=cannot_read(path, error))
-    found = diagnose(data, form=form or form_of(path), house=house)
+    failures = []
+    while True:
+        try:
+            found = diagnose(data, form=form or form_of(path), house=house)
+            break
+        except RuleFailed as error:  # check the file again without that rule
+            failures.append(f"{_owner(error.rule)}: {error}")
+            house = house.without(error.rule)
     lines = split_lines(decode(data)) if found else None
-    return FileReport(path, found, lines)
+    return FileReport(path, found, lines, rule_failures=failures)
+
+
+def _owner(rule: StoryRule) -> str:
+    """Who gives a rule: its plugin, or storyfmt."""
+    found = rule_of(rule.code)
+    return str(found[0]) if found is not None else "storyfmt"
 
 
 def workers(files: int, jobs: int) -> tuple[int, int]:
@@ -121,7 +135,7 @@ def _cores() -> int:
 def _check_in_worker(path: str, house: House) -> FileReport | None:
     """:func:`check_one`, sending back nothing for a file without problems."""
     report = check_one(path, house=house)
-    return report if report.diagnostics or report.failure else None
+    return report if report.diagnostics or report.failures else None
 
 
 def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
@@ -163,8 +177,8 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     if fixing is not None:
         reports = [fixing.fix(report) for report in reports]
         if args.diff:
-            return fixing.finish(EXIT_FAILURE if any(r.failure for r in reports) else EXIT_OK)
-    if any(report.failure for report in reports):
+            return fixing.finish(EXIT_FAILURE if any(r.failures for r in reports) else EXIT_OK)
+    if any(report.failures for report in reports):
         status = EXIT_FAILURE
     elif any(report.failing for report in reports):
         status = EXIT_PROBLEMS
@@ -196,8 +210,8 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     except BrokenPipeError:  # the reader went away (check | head): the status stands
         silence_stdout()
     for report in reports:
-        if report.failure:
-            print_error(f"{report.path}: {report.failure}")
+        for failure in report.failures:
+            print_error(f"{report.path}: {failure}")
     return status if fixing is None else fixing.finish(status)
 
 
@@ -228,13 +242,13 @@ class _Fixing:
         self.applied = 0
 
     def _wanted(self, config: Config, item: Diagnostic) -> bool:
-        return config.wants(Rule(item.code)) and fixable(item, unsafe=self.args.unsafe_fixes)
+        return config.wants(item.code) and fixable(item, unsafe=self.args.unsafe_fixes)
 
     def fix(self, report: FileReport) -> FileReport:
         """The report of a file once its fixes are applied (or, with --diff, shown)."""
         config = self.configs.for_file(report.path)
         wanted = partial(self._wanted, config.at(report.path))
-        if report.failure or not any(map(wanted, report.diagnostics)):
+        if report.failures or not any(map(wanted, report.diagnostics)):
             return report
         source = (
             "-"
@@ -271,6 +285,8 @@ class _Fixing:
                     rewrite(source, fixed.data, snapshot, self.outside)
         except CommandError as error:
             return replace(report, failure=str(error).removeprefix(f"{source}: "))
+        except RuleFailed as error:  # on the fixed story, and so nothing was written
+            return replace(report, rule_failures=[f"{_owner(error.rule)}: {error}"])
         if self.args.diff:
             return report
         lines = split_lines(decode(fixed.data)) if fixed.remaining else None

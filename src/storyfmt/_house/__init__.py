@@ -14,14 +14,14 @@ configuration is read (:mod:`storyfmt._house._registry`), so that
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
+from storyfmt._diagnostics import Diagnostic
 from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
 
 if TYPE_CHECKING:
-    from storyfmt._diagnostics import Diagnostic
-    from storyfmt._house._base import HouseRule, Options
+    from storyfmt._house._base import Options, Story, StoryRule
     from storyfmt._transform import Where
 
 
@@ -32,14 +32,43 @@ class Vocabulary(NamedTuple):
     political_leaning: tuple[str, ...] = KNOWN_LEANINGS
 
 
+class RuleFailed(Exception):
+    """A rule raised while it checked a story; ``rule`` is the rule, and the
+    message says what it raised."""
+
+    def __init__(self, rule: StoryRule, error: BaseException) -> None:
+        super().__init__(f"rule {rule.code} {rule.name} raised {type(error).__name__}: {error}")
+        self.rule = rule
+
+
 class House(NamedTuple):
-    """The vocabularies a story is checked against, and the house rules selected,
-    each with its options."""
+    """The vocabularies a story is checked against, and the rules selected (of
+    the house and of plugins), each with its options."""
 
     vocabulary: Vocabulary = Vocabulary()
-    rules: tuple[tuple[HouseRule, Options], ...] = ()
+    rules: tuple[tuple[StoryRule, Options], ...] = ()
 
-    def check(self, story: Mapping[str, Any], where: Where) -> Iterator[Diagnostic]:
-        """The warnings of the house rules for one story, rule after rule."""
+    def check(self, story: Story, where: Where) -> Iterator[Diagnostic]:
+        """The warnings of the rules for one story, rule after rule.
+
+        Raises:
+            RuleFailed: a rule raised, or gave something other than diagnostics
+                of its own code.
+        """
         for rule, options in self.rules:
-            yield from rule.check(story, where, options)
+            try:
+                found = list(rule.check(story, where, options))
+                for item in found:
+                    if not isinstance(item, Diagnostic):
+                        raise TypeError(f"it gave a {type(item).__name__}, not a Diagnostic")
+                    if item.code != rule.code:
+                        raise ValueError(
+                            f"it gave a diagnostic of {item.code}, not of its own code"
+                        )
+            except Exception as error:
+                raise RuleFailed(rule, error) from error
+            yield from found
+
+    def without(self, rule: StoryRule) -> House:
+        """This house without one of its rules."""
+        return self._replace(rules=tuple(each for each in self.rules if each[0] is not rule))

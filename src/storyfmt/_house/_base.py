@@ -1,22 +1,27 @@
-"""The unit of a house rule: its code, its options and its check, in one class.
+"""The unit of a rule of the house or of a plugin: its code, its options and its
+check, in one class.
 
-A rule is a subclass of :class:`HouseRule` whose docstring says what it reports
+A rule is a subclass of :class:`StoryRule` whose docstring says what it reports
 and shows a story that passes and one that fails; the rules page is generated
-from it. Rules from other packages will be written the same way.
+from it. Plugins write their rules the same way (:mod:`storyfmt.plugin`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic
+from storyfmt._codes import Applicability, Rule
+from storyfmt._diagnostics import Diagnostic, Fix
+from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._transform import Path_, Where
-from storyfmt._values import Span, placed
+from storyfmt._values import Span
 from storyfmt._vocabulary import FORBIDDEN
+
+Story = StoryCard | StoryBrief
+"""A validated story: what a rule checks."""
 
 Options = Mapping[str, Any]
 """A rule's options by name, every one set (to its default unless configured)."""
@@ -118,33 +123,43 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-class HouseRule:
-    """A house rule: a warning reported only when selected, with options.
+class StoryRule:
+    """A rule of the house or of a plugin: a warning reported only when selected,
+    with options.
 
-    A subclass sets the class attributes (storyfmt's own rules name their
-    catalogue entry instead: ``class TitleTooLong(TooLong, rule=Rule.TITLE_TOO_LONG)``),
-    lists its :attr:`options`, and implements :meth:`check`. Its docstring
-    says what the rule reports and why, then shows, as Markdown code blocks,
-    the options of its examples (``toml``, if any), a story that passes and
-    one that fails (``text``), and what ``storyfmt check --select CODE``
-    prints for the one that fails (``console``); the tests run them.
+    A subclass sets :attr:`code`, :attr:`name` and :attr:`summary` (storyfmt's
+    own rules name their catalogue entry instead:
+    ``class TitleTooLong(TooLong, rule=Rule.TITLE_TOO_LONG)``), lists its
+    :attr:`options`, and implements :meth:`check`. Its docstring is its
+    documentation: what the rule reports and why, then, as Markdown code
+    blocks, the options of its examples (``toml``, if any), a story that
+    passes and one that fails (``text``), and what
+    ``storyfmt check --select CODE`` prints for the one that fails
+    (``console``). storyfmt's rules page is generated from it, and SARIF
+    output carries it as the rule's help.
     """
 
     code: ClassVar[str]
-    """The rule's code, such as ``SF601``."""
-    slug: ClassVar[str]
-    """The rule's name, such as ``title-too-long``; its options are the table
-    ``[tool.storyfmt.rules.<slug>]``."""
+    """The rule's code, such as ``SF601``: a plugin's prefix, then digits."""
+    name: ClassVar[str]
+    """The rule's name, lower case words joined by hyphens, such as
+    ``title-too-long``; its options are the table ``[tool.storyfmt.rules.<name>]``."""
     summary: ClassVar[str]
     """What the rule reports, in a few words."""
     options: ClassVar[tuple[Option, ...]] = ()
     """The rule's options, with their defaults."""
+    fix: ClassVar[Applicability | None] = None
+    """Whether the rule's warnings may carry a fix (``"safe"`` or ``"unsafe"``);
+    None when they never do."""
+    help_uri: ClassVar[str | None] = None
+    """The address of the rule's documentation, for text and SARIF output;
+    storyfmt's own rules link to their section of the rules page."""
 
     def __init_subclass__(cls, *, rule: Rule | None = None, **kwargs: Any) -> None:
         # A rule of storyfmt's own names its catalogue entry, which gives the rest.
         super().__init_subclass__(**kwargs)
         if rule is not None:
-            cls.code, cls.slug, cls.summary = rule.value, rule.slug, rule.summary
+            cls.code, cls.name, cls.summary = rule.value, rule.slug, rule.summary
 
     def configure(self, given: Mapping[str, object]) -> Options:
         """The rule's options: the defaults, replaced by those given, checked.
@@ -155,11 +170,11 @@ class HouseRule:
         known = {option.name: option for option in self.options}
         values = {option.name: option.default for option in self.options}
         for name, value in given.items():
-            keys = ("rules", self.slug, name)
+            keys = ("rules", self.name, name)
             option = known.get(name)
             if option is None:
                 names = f"its options are {', '.join(known)}" if known else "it has no options"
-                raise SettingError(keys, f"unknown option {name!r} of {self.slug}; {names}")
+                raise SettingError(keys, f"unknown option {name!r} of {self.name}; {names}")
             try:
                 values[name] = option.read(value)
             except ValueError as error:
@@ -167,7 +182,7 @@ class HouseRule:
         try:
             self.check_options(values)
         except ValueError as error:
-            table = ("rules", self.slug)
+            table = ("rules", self.name)
             raise SettingError(table, f"{setting(table)} {error}") from None
         return values
 
@@ -178,22 +193,45 @@ class HouseRule:
             ValueError: what is wrong, as a phrase after the rule's table name.
         """
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        """The warnings of one story.
+    def check(self, story: Story, where: Where, options: Options) -> Iterable[Diagnostic]:
+        """The warnings of one story, which has no errors.
 
         Args:
-            story: The story's fields, named as in its JSON form, with its
-                ``kind``; a field that is not given is missing or None.
-            where: Where the value at a path of fields stands in the source.
+            story: The validated story, a :class:`~storyfmt.StoryCard` or a
+                :class:`~storyfmt.StoryBrief`.
+            where: Where the value at a path of fields stands in the source:
+                ``where(("breakdown", "points", 2))`` is the :class:`Span` of
+                the third point, or None when the source does not place it.
             options: The rule's options, every one set.
+
+        Returns:
+            Diagnostics made with :meth:`warn`, in any order.
         """
         raise NotImplementedError
 
-    def warn(self, span: Span | None, message: str, hint: str | None = None) -> Diagnostic:
-        """A warning of this rule at ``span`` (the start of the story if unknown)."""
-        return placed(Rule(self.code), span, message, hint=hint)
+    def warn(
+        self, span: Span | None, message: str, *, hint: str | None = None, fix: Fix | None = None
+    ) -> Diagnostic:
+        """A warning of this rule at ``span`` (the start of the story if unknown).
+
+        Args:
+            span: Where the warning stands, as ``where`` gives it.
+            message: What is wrong, as a sentence without a final period.
+            hint: What to do about it, if there is something to say.
+            fix: The edits that resolve it, if the rule can be sure of them.
+        """
+        line, column, end = span if span is not None else (1, 1, None)
+        return Diagnostic(
+            line=line,
+            column=column,
+            code=self.code,
+            severity="warning",
+            message=message,
+            end_line=None if end is None else line,
+            end_column=end,
+            hint=hint,
+            fix=fix,
+        )
 
 
 def first_place(where: Where, *paths: Path_) -> Span | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 
-from storyfmt._house._base import HouseRule, toml
+from storyfmt._house._base import StoryRule, toml
 from storyfmt._house._registry import RULES
 
 START = "<!-- The house rules, generated to the end: python -m storyfmt._house docs/rules.md -->"
@@ -18,10 +18,15 @@ def _default(value: object) -> str:
     return "none" if value is None else f"`{toml(value)}`"
 
 
-def section(rule: HouseRule) -> str:
-    """One rule's section: its heading, its docstring, and its options."""
-    heading = f"### {rule.code} `{rule.slug}` (warning)"
-    table = f"`[tool.storyfmt.rules.{rule.slug}]`"
+def section(rule: StoryRule) -> str:
+    """One rule's section: its heading, then its documentation."""
+    return f"### {rule.code} `{rule.name}` (warning)\n\n{documentation(rule)}"
+
+
+def documentation(rule: StoryRule) -> str:
+    """A rule's documentation, in Markdown: its docstring (its summary if it has
+    none), then its options."""
+    table = f"`[tool.storyfmt.rules.{rule.name}]`"
     if rule.options:
         rows = [
             f"| `{option.name}` | {_default(option.default)} | {option.meaning} |"
@@ -31,7 +36,8 @@ def section(rule: HouseRule) -> str:
         options = "\n".join([f"**Options**, in {table}:", "", *header, *rows])
     else:
         options = "**Options**: none."
-    return f"{heading}\n\n{inspect.cleandoc(type(rule).__doc__ or '')}\n\n{options}\n"
+    text = inspect.cleandoc(type(rule).__doc__ or "") or rule.summary
+    return f"{text}\n\n{options}\n"
 
 
 def markdown() -> str:

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 from storyfmt._diagnostics import Diagnostic
-from storyfmt._house._base import HouseRule, Option, Options, first_place, plural, whole_number
+from storyfmt._house._base import (
+    Option,
+    Options,
+    Story,
+    StoryRule,
+    first_place,
+    plural,
+    whole_number,
+)
+from storyfmt._models import StoryCard
 from storyfmt._transform import Path_, Where
 
 
-class TooLong(HouseRule):
+class TooLong(StoryRule):
     """A text of a card longer than the option ``max``, in characters."""
 
     field: ClassVar[str]
     """The field, which is also how messages name it: ``title``."""
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        text = story.get(self.field)
+    def check(self, story: Story, where: Where, options: Options) -> Iterator[Diagnostic]:
+        text = getattr(story, self.field, None)
         most = options["max"]
-        if story.get("kind") == "card" and text is not None and len(text) > most:
+        if text is not None and len(text) > most:
             yield self.warn(
                 where((self.field,)),
                 f"the {self.field} is {plural(len(text), 'character')} long;"
@@ -37,7 +44,7 @@ def fewest_and_most(noun: str) -> tuple[Option, Option]:
     )
 
 
-class ItemCount(HouseRule):
+class ItemCount(StoryRule):
     """A card whose section has fewer items than ``min`` or more than ``max``."""
 
     section: ClassVar[str]
@@ -47,9 +54,10 @@ class ItemCount(HouseRule):
     noun: ClassVar[str]
     """What an item is called: ``point``."""
 
-    def items(self, story: Mapping[str, Any]) -> Sequence[object]:
+    def items(self, story: StoryCard) -> Sequence[object]:
         """The section's items."""
-        return story.get(self.section) or ()
+        items: Sequence[object] = getattr(story, self.section)
+        return items
 
     def item_path(self, index: int) -> Path_:
         """Where the item at ``index`` is."""
@@ -59,10 +67,8 @@ class ItemCount(HouseRule):
         if options["max"] is not None and options["min"] > options["max"]:
             raise ValueError(f"has min = {options['min']}, more than max = {options['max']}")
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        if story.get("kind") != "card":
+    def check(self, story: Story, where: Where, options: Options) -> Iterator[Diagnostic]:
+        if not isinstance(story, StoryCard):
             return
         count = len(self.items(story))
         least, most = options["min"], options["max"]

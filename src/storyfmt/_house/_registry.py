@@ -1,13 +1,12 @@
-"""Every house rule of storyfmt, and the reading of the configuration's
-``vocabulary`` and ``rules`` tables."""
+"""Every rule that is off until selected, of the house and of the plugins loaded,
+and the reading of the configuration's ``vocabulary`` and ``rules`` tables."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from storyfmt._codes import Rule
 from storyfmt._house import House, Vocabulary
-from storyfmt._house._base import HouseRule, Options, SettingError, setting, story_lines, toml
+from storyfmt._house._base import Options, SettingError, StoryRule, setting, story_lines, toml
 from storyfmt._house.breakdown_count_exact import BreakdownCountExact
 from storyfmt._house.headline_too_long import HeadlineTooLong
 from storyfmt._house.keyword_count import KeywordCount
@@ -16,8 +15,9 @@ from storyfmt._house.point_count import PointCount
 from storyfmt._house.question_count import QuestionCount
 from storyfmt._house.tags_keywords_mismatch import TagsKeywordsMismatch
 from storyfmt._house.title_too_long import TitleTooLong
+from storyfmt._plugins import Plugin, PluginError, installed, load, loaded, rule_of
 
-RULES: tuple[HouseRule, ...] = (
+RULES: tuple[StoryRule, ...] = (
     TitleTooLong(),
     HeadlineTooLong(),
     MissingStat(),
@@ -29,7 +29,38 @@ RULES: tuple[HouseRule, ...] = (
 )
 """Every house rule of storyfmt, in the order of their codes."""
 
-_BY_SLUG = {rule.slug: rule for rule in RULES}
+_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def plugin(name: str) -> Plugin:
+    """A plugin, loaded, whose rules' names are not those of other rules.
+
+    Raises:
+        PluginError: it cannot be loaded, or a rule's name is taken.
+    """
+    found = load(name)
+    for rule in found.rules:
+        for other in (*RULES, *(other for each in loaded() for other in each.rules)):
+            if other.name == rule.name and other is not rule:
+                raise PluginError(
+                    f"{found}: its rule {rule.code} is named {rule.name!r}, as {other.code} is;"
+                    " a rule's name must be its own"
+                )
+    return found
+
+
+def _by_name(name: str) -> StoryRule | None:
+    """The rule of a name: of the house, else of a plugin (all are loaded to find
+    it, but for those that fail)."""
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    for each in installed():
+        try:
+            plugin(each)
+        except PluginError:
+            continue
+    found = [rule for each in loaded() for rule in each.rules if rule.name == name]
+    return found[0] if found else None
 
 
 # The keys of [tool.storyfmt.vocabulary]: each names a field of Vocabulary, and
@@ -72,7 +103,7 @@ def read_vocabulary(value: object) -> Vocabulary:
 
 
 def read_rules(value: object) -> dict[str, Options]:
-    """Read a ``rules`` table: a table of options for each house rule, by its name.
+    """Read a ``rules`` table: a table of options for each rule, by its name.
 
     Returns:
         The options of each rule the table names, the defaults filled in.
@@ -81,19 +112,20 @@ def read_rules(value: object) -> dict[str, Options]:
         SettingError: an unknown rule or option, or a wrong value.
     """
     if not isinstance(value, dict):
-        raise SettingError(("rules",), "'rules' must be a table of house rules and their options")
+        raise SettingError(("rules",), "'rules' must be a table of rules and their options")
     options: dict[str, Options] = {}
     for slug, given in value.items():
-        rule = _BY_SLUG.get(slug)
+        rule = _by_name(slug)
         if rule is None:
             code = slug.upper()
-            named = [each.slug for each in RULES if each.code == code]
+            every = (*RULES, *(rule for each in loaded() for rule in each.rules))
+            named = [each.name for each in every if each.code == code]
             advice = (
                 f"write its name: {named[0]}"
                 if named
-                else "the house rules are " + ", ".join(_BY_SLUG)
+                else "the rules with options are " + ", ".join(each.name for each in every)
             )
-            raise SettingError(("rules", slug), f"unknown house rule {slug!r} in 'rules'; {advice}")
+            raise SettingError(("rules", slug), f"unknown rule {slug!r} in 'rules'; {advice}")
         if not isinstance(given, dict):
             given_as = ", ".join(
                 f"{o.name} = {toml(o.default)}" for o in rule.options if o.default is not None
@@ -102,20 +134,41 @@ def read_rules(value: object) -> dict[str, Options]:
             raise SettingError(
                 ("rules", slug), f"{setting(('rules', slug))} must be a table, {example}"
             )
-        options[slug] = rule.configure(given)
+        options[slug] = _configure(rule, given)
     return options
+
+
+def _configure(rule: StoryRule, given: Mapping[str, object]) -> Options:
+    """A rule's options (:meth:`StoryRule.configure`), a plugin's failure named.
+
+    Raises:
+        SettingError: a wrong option, or a plugin's rule that raised on its options.
+    """
+    try:
+        return rule.configure(given)
+    except SettingError:
+        raise
+    except Exception as error:
+        found = rule_of(rule.code)
+        owner = f"{found[0]}: " if found is not None else ""
+        raise SettingError(
+            ("rules", rule.name),
+            f"{owner}{rule.code} raised {type(error).__name__}: {error} on its options",
+        ) from error
 
 
 def configured(
     vocabulary: Vocabulary,
     options: Mapping[str, Options],
-    selected: Callable[[Rule], bool],
+    selected: Callable[[str], bool],
 ) -> House:
-    """The house of a configuration: its vocabularies, and the house rules it
-    selects, with the options it gives them (their defaults otherwise)."""
+    """The house of a configuration: its vocabularies, and the rules it selects,
+    of the house and of the plugins loaded, with the options it gives them
+    (their defaults otherwise)."""
+    every = (*RULES, *(rule for each in loaded() for rule in each.rules))
     rules = tuple(
-        (rule, options.get(rule.slug) or rule.configure({}))
-        for rule in RULES
-        if selected(Rule(rule.code))
+        (rule, options.get(rule.name) or _configure(rule, {}))
+        for rule in every
+        if selected(rule.code)
     )
     return House(vocabulary, rules)

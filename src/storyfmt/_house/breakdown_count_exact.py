@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic
-from storyfmt._house._base import HouseRule, Options, plural
+from storyfmt._house._base import Options, Story, StoryRule, plural
+from storyfmt._models import StoryCard
 from storyfmt._transform import Where
 
 
-class BreakdownCountExact(HouseRule, rule=Rule.BREAKDOWN_COUNT_EXACT):
+class BreakdownCountExact(StoryRule, rule=Rule.BREAKDOWN_COUNT_EXACT):
     """A count beside The Breakdown that is not its number of points.
 
     The format lets the count be larger than the points listed (a feed may
@@ -49,11 +49,10 @@ class BreakdownCountExact(HouseRule, rule=Rule.BREAKDOWN_COUNT_EXACT):
     ```
     """
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        breakdown = story.get("breakdown") or {}
-        count, points = breakdown.get("count"), breakdown.get("points") or ()
+    def check(self, story: Story, where: Where, options: Options) -> Iterator[Diagnostic]:
+        if not isinstance(story, StoryCard) or story.breakdown is None:
+            return
+        count, points = story.breakdown.count, story.breakdown.points
         if count is not None and count != len(points):
             yield self.warn(
                 where(("breakdown",)),

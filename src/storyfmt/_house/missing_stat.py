@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, quote
 from storyfmt._house._base import (
-    HouseRule,
     Option,
     Options,
+    Story,
+    StoryRule,
     first_place,
     listing,
     story_lines,
 )
+from storyfmt._models import StoryCard
 from storyfmt._transform import Where
 from storyfmt._vocabulary import STATS_FIELDS, STATS_KEYS_FOLDED
 
@@ -29,7 +30,7 @@ def _keys(value: object) -> tuple[str, ...]:
     return keys
 
 
-class MissingStat(HouseRule, rule=Rule.MISSING_STAT):
+class MissingStat(StoryRule, rule=Rule.MISSING_STAT):
     """A card whose Story Stats lack a key of `keys`.
 
     Every key listed must be given, with a value: the known keys (Status,
@@ -87,25 +88,24 @@ class MissingStat(HouseRule, rule=Rule.MISSING_STAT):
         ),
     )
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        if story.get("kind") != "card":
+    def check(self, story: Story, where: Where, options: Options) -> Iterator[Diagnostic]:
+        if not isinstance(story, StoryCard):
             return
-        stats = story.get("stats") or {}
-        other = stats.get("other") or {}
+        stats = story.stats
         keys = options["keys"]
         missing = [
             key
             for key in keys
-            if (stats.get(STATS_FIELDS[key]) if key in STATS_FIELDS else other.get(key)) is None
+            if stats is None
+            or (getattr(stats, STATS_FIELDS[key]) if key in STATS_FIELDS else stats.other.get(key))
+            is None
         ]
         if not missing:
             return
         yield self.warn(
             first_place(where, ("stats",), ("title",)),
             f"Story Stats has no {listing(map(quote, missing), 'or')}"
-            if stats
+            if stats is not None
             else "the card has no Story Stats",
             hint=f"the house requires {listing(keys, 'and')}",
         )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from storyfmt._codes import Rule
 from storyfmt._house._limits import ItemCount, fewest_and_most
+from storyfmt._models import StoryCard
 from storyfmt._transform import Path_
 
 
@@ -62,10 +62,8 @@ class PointCount(ItemCount, rule=Rule.POINT_COUNT):
     heading = "The Breakdown"
     noun = "point"
 
-    def items(self, story: Mapping[str, Any]) -> Sequence[object]:
-        breakdown = story.get("breakdown") or {}
-        points: Sequence[object] = breakdown.get("points") or ()
-        return points
+    def items(self, story: StoryCard) -> Sequence[object]:
+        return story.breakdown.points if story.breakdown is not None else ()
 
     def item_path(self, index: int) -> Path_:
         return ("breakdown", "points", index)

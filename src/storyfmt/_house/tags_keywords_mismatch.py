@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, quote
-from storyfmt._house._base import HouseRule, Option, Options, one_of
+from storyfmt._house._base import Option, Options, Story, StoryRule, one_of
+from storyfmt._models import StoryCard
 from storyfmt._transform import Where
 
 # The items that must be found in the other line: (field, other field, what an
@@ -23,7 +23,7 @@ _MATCHES = {
 }
 
 
-class TagsKeywordsMismatch(HouseRule, rule=Rule.TAGS_KEYWORDS_MISMATCH):
+class TagsKeywordsMismatch(StoryRule, rule=Rule.TAGS_KEYWORDS_MISMATCH):
     """A card whose header tags and Top Keywords do not match as `match` says.
 
     With `match = "tags-in-keywords"` (the default), every header tag must be
@@ -81,14 +81,13 @@ class TagsKeywordsMismatch(HouseRule, rule=Rule.TAGS_KEYWORDS_MISMATCH):
         ),
     )
 
-    def check(
-        self, story: Mapping[str, Any], where: Where, options: Options
-    ) -> Iterator[Diagnostic]:
-        if story.get("kind") != "card":
+    def check(self, story: Story, where: Where, options: Options) -> Iterator[Diagnostic]:
+        if not isinstance(story, StoryCard):
             return
         for name in _MATCHES[options["match"]]:
             field, other, noun, (these, those) = _CHECKS[name]
-            items, found = story.get(field) or (), set(story.get(other) or ())
+            items: tuple[str, ...] = getattr(story, field)
+            found = set(getattr(story, other))
             if items and not found:
                 yield self.warn(where((field,)), f"the card has {these} but no {those}")
                 continue
