@@ -123,3 +123,19 @@ def test_the_example_plugin_installed_beside_the_wheel_runs(python: Path, tmp_pa
     text = _run(command, "check", ".", cwd=project)
     assert "summit.story:1:13: warning[ACME101] 'Summit' is a word the house bans" in text
     assert text.endswith("0 errors, 2 warnings in 1 of 1 file\n1 fixable with --fix\n")
+
+
+def test_the_server_without_the_lsp_extra_says_how_to_get_it(python: Path) -> None:
+    done = subprocess.run(
+        [_command(python), "server"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "storyfmt: error: storyfmt server needs the lsp extra: pip install 'storyfmt[lsp]'"
+    )
+    assert "Traceback" not in done.stderr

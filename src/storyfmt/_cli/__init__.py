@@ -1,4 +1,4 @@
-"""The ``storyfmt`` command: check, fmt, convert and schema.
+"""The ``storyfmt`` command: check, fmt, convert, schema and server.
 
 A thin layer over the library: files in, the library's diagnostics and
 conversions out, with CI-friendly output formats and exit codes.
@@ -16,6 +16,7 @@ from storyfmt._cli._check import cmd_check
 from storyfmt._cli._convert import cmd_convert
 from storyfmt._cli._fmt import cmd_fmt
 from storyfmt._cli._schema import cmd_schema
+from storyfmt._cli._server import cmd_server
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
 from storyfmt._config import LINE_ENDINGS, ConfigError, Configs
 from storyfmt._report import FORMATS
@@ -207,6 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("-o", "--output", metavar="FILE")
     schema.set_defaults(run=cmd_schema)
+
+    server = command(
+        "server",
+        "Serve the Language Server Protocol on stdio, for editors (needs storyfmt[lsp]).",
+        reads_stories=False,
+    )
+    server.add_argument(
+        "--stdio", action="store_true", help="use stdio (the only transport, and the default)"
+    )
+    server.set_defaults(run=cmd_server)
     return parser
 
 

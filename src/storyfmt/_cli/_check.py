@@ -71,16 +71,21 @@ def check_one(
                 data = handle.read()
         except OSError as error:
             return FileReport(path, failure=cannot_read(path, error))
-    failures = []
-    while True:
-        try:
-            found = diagnose(data, form=form or form_of(path), house=house)
-            break
-        except RuleFailed as error:  # check the file again without that rule
-            failures.append(f"{_owner(error.rule)}: {error}")
-            house = house.without(error.rule)
+    found, failures = diagnose_all(data, form or form_of(path), house)
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines, rule_failures=failures)
+
+
+def diagnose_all(data: str | bytes, form: Form, house: House) -> tuple[list[Diagnostic], list[str]]:
+    """Every diagnostic of a story, and a sentence for each rule that failed on
+    it: the story is checked again without that rule, so nothing else is lost."""
+    failures: list[str] = []
+    while True:
+        try:
+            return diagnose(data, form=form, house=house), failures
+        except RuleFailed as error:
+            failures.append(f"{_owner(error.rule)}: {error}")
+            house = house.without(error.rule)
 
 
 def _owner(rule: StoryRule) -> str:
@@ -164,7 +169,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
     name = display_name("-", args)
     stdin = None if stdin_data is None else (stdin_data, form_of(name), name)
-    house_of = _houses(configs)
+    house_of = houses(configs)
     results = _check_all(paths, args.jobs, stdin, house_of)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
@@ -319,7 +324,7 @@ def _fixable_summary(reports: list[FileReport]) -> str:
     return f"{safe} fixable with --fix{more}\n"
 
 
-def _houses(configs: Configs) -> Callable[[str], House]:
+def houses(configs: Configs) -> Callable[[str], House]:
     """The house (vocabularies and house rules) of each file, built once for each
     configuration and its per-file-ignores."""
     built: dict[tuple[int, tuple[str, ...]], House] = {}

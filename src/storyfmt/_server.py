@@ -1,0 +1,673 @@
+"""The language server, ``storyfmt server``: what ``storyfmt check`` and
+``storyfmt fmt`` say about a story, said in the editor as the story is typed.
+
+Diagnostics, fixes and formatting come from the command's own code, under the
+configuration ``check`` gives each file, so the editor and CI cannot disagree.
+The server keeps each story's text itself, splitting lines as the protocol
+does (LF, CRLF or CR, nothing else), and converts columns to the position
+encoding the client negotiated (UTF-16 unless it offers another).
+
+It needs the ``lsp`` extra (pygls and lsprotocol).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from storyfmt import __version__
+from storyfmt._cli._check import diagnose_all, houses
+from storyfmt._cli._fmt import canonical
+from storyfmt._cli._terminal import CommandError
+from storyfmt._codes import own_rule
+from storyfmt._config import Config, ConfigError, Configs, Selection
+from storyfmt._diagnostics import Diagnostic, StoryFormatError
+from storyfmt._fixes import apply_edits, fix, fixable
+from storyfmt._house import House
+from storyfmt._house._docs import documentation
+from storyfmt._parser import parse_text
+from storyfmt._plugins import rule_of
+from storyfmt._report import FileReport
+from storyfmt._ruledocs import help_url, rule_help
+from storyfmt._rules import Form, form_of
+from storyfmt._source import split_lines
+from storyfmt._vocabulary import SECTIONS, STATS_FIELDS
+
+LANGUAGE = "story"
+"""The language id of story files, as the VS Code extension registers it."""
+
+DEBOUNCE = 0.02
+"""Seconds a change waits for the next before the story is checked again."""
+
+FIX_ALL = "source.fixAll.storyfmt"
+"""The code action kind that applies every safe fix, as ``check --fix`` does."""
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _units(text: str, encoding: str) -> int:
+    """How many code units of the position encoding ``text`` takes."""
+    if text.isascii():
+        return len(text)
+    if encoding == types.PositionEncodingKind.Utf8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    if encoding == types.PositionEncodingKind.Utf32:
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _index(text: str, units: int, encoding: str) -> int:
+    """The index in ``text`` of the character ``units`` code units in (its end if past)."""
+    if text.isascii() or encoding == types.PositionEncodingKind.Utf32:
+        return min(units, len(text))
+    count = 0
+    for index, char in enumerate(text):
+        if count >= units:
+            return index
+        count += _units(char, encoding)
+    return len(text)
+
+
+@dataclass
+class Document:
+    """One open story: its text, version and language, and what was last found."""
+
+    uri: str
+    language: str
+    version: int
+    text: str
+    starts: list[int] = field(default_factory=list)
+    """Where each line starts, as the protocol counts lines."""
+    checked: Checked | None = None
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        self.starts = [0, *(match.end() for match in _BREAK.finditer(self.text))]
+
+    def line(self, number: int) -> str:
+        """A line's text (0-based), without its line break."""
+        if number >= len(self.starts):
+            return ""
+        start = self.starts[number]
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def offset(self, position: types.Position, encoding: str) -> int:
+        """The index in the text of a position."""
+        if position.line >= len(self.starts):
+            return len(self.text)
+        line = self.line(position.line)
+        return self.starts[position.line] + _index(line, position.character, encoding)
+
+    def position(self, offset: int, encoding: str) -> types.Position:
+        """The position of an index in the text."""
+        number = max(0, _bisect(self.starts, offset))
+        line = self.line(number)[: offset - self.starts[number]]
+        return types.Position(number, _units(line, encoding))
+
+    def change(
+        self, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str
+    ) -> None:
+        """Apply the changes the client sent, in order."""
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = self.offset(change.range.start, encoding)
+                end = self.offset(change.range.end, encoding)
+                self.text = self.text[:start] + change.text + self.text[end:]
+            else:
+                self.text = change.text
+            self._index()
+
+    @property
+    def path(self) -> str | None:
+        """The file's path, for a ``file:`` URI."""
+        parsed = urlparse(self.uri)
+        return unquote(parsed.path) if parsed.scheme == "file" else None
+
+    @property
+    def form(self) -> Form:
+        """The form its text is in: story text, unless its name says JSON or YAML."""
+        return "text" if self.language == LANGUAGE or self.path is None else form_of(self.path)
+
+
+def _bisect(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts)
+    while low < high:
+        middle = (low + high) // 2
+        if starts[middle] <= offset:
+            low = middle + 1
+        else:
+            high = middle
+    return low - 1
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one version of a story found, under its configuration, and
+    what to tell the user (a rule that failed, a configuration that is wrong)."""
+
+    version: int
+    diagnostics: list[Diagnostic]
+    failures: list[str]
+    config: Config
+    house: House
+    notes: list[str]
+
+
+class StoryServer(LanguageServer):
+    """The storyfmt language server: one per editor session, over stdio."""
+
+    def __init__(self) -> None:
+        super().__init__("storyfmt", __version__, text_document_sync_kind=_SYNC)
+        self.documents: dict[str, Document] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.said: set[str] = set()
+        self.configs: Callable[[], Configs] = Configs
+
+    @property
+    def encoding(self) -> str:
+        """The position encoding negotiated with the client."""
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def root(self) -> str:
+        """The workspace's folder, else the current one: where untitled stories
+        take their configuration from."""
+        root = self.workspace.root_path if self.workspace else None
+        return root or os.getcwd()
+
+    def is_story(self, document: Document) -> bool:
+        """Whether a document is a story: in the story language, or a file that
+        ``storyfmt check`` would select in a folder search."""
+        if document.language == LANGUAGE:
+            return True
+        path = document.path
+        if path is None:
+            return False
+        try:
+            return Selection(self.configs()).refusal_of(path) is None
+        except ConfigError:
+            return False
+
+    def say_once(self, message: str, kind: types.MessageType) -> None:
+        """Show a message, unless it was shown already in this session."""
+        if message not in self.said:
+            self.said.add(message)
+            self.window_show_message(types.ShowMessageParams(kind, message))
+
+    def check(self, document: Document, text: str, version: int) -> Checked:
+        """Check one version of a story as ``storyfmt check`` checks its file
+        (in a worker thread: it tells the user nothing itself)."""
+        path = document.path or os.path.join(self.root(), "untitled.story")
+        notes = []
+        try:
+            configs = self.configs()
+            config = configs.for_file(path)
+            house = houses(configs)(path)
+        except (ConfigError, ValueError) as error:
+            notes.append(f"storyfmt: {error}; checking with the defaults")
+            configs = Configs(Config())
+            config = configs.for_file(path)
+            house = houses(configs)(path)
+        found, failures = diagnose_all(text, document.form, house)
+        report = config.apply(FileReport(path, found, rule_failures=failures))
+        notes += [f"storyfmt: {failure}" for failure in failures]
+        return Checked(version, report.diagnostics, failures, config, house, notes)
+
+    def tell(self, checked: Checked) -> None:
+        """Show what a check has to tell the user, each thing once."""
+        for note in checked.notes:
+            self.say_once(note, types.MessageType.Error)
+
+    def checked(self, document: Document) -> Checked:
+        """What checking the document's current version found."""
+        if document.checked is None or document.checked.version != document.version:
+            document.checked = self.check(document, document.text, document.version)
+            self.tell(document.checked)
+        return document.checked
+
+    def schedule(self, document: Document, delay: float) -> None:
+        """Check the document after ``delay``, unless it changes before: the
+        newest text always wins."""
+        waiting = self.pending.pop(document.uri, None)
+        if waiting is not None:
+            waiting.cancel()
+        self.pending[document.uri] = asyncio.ensure_future(self._publish(document, delay))
+
+    async def _publish(self, document: Document, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        version, text = document.version, document.text
+        checked = await asyncio.to_thread(self.check, document, text, version)
+        # A check of text that has changed since is stale: the newer one publishes.
+        if document.text is not text or self.documents.get(document.uri) is not document:
+            return
+        document.checked = checked
+        self.tell(checked)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=document.uri,
+                version=version,
+                diagnostics=[
+                    self.to_lsp(document, item, checked.config) for item in checked.diagnostics
+                ],
+            )
+        )
+
+    def span(self, document: Document, item: Diagnostic) -> types.Range:
+        """Where a diagnostic stands, in the client's position encoding."""
+        encoding = self.encoding
+        line = item.line - 1
+        text = self.line_as_checked(document, line)
+        start = item.column - 1
+        end_line = (item.end_line or item.line) - 1
+        end = (item.end_column - 1) if item.end_column is not None else start + 1
+        end_text = text if end_line == line else self.line_as_checked(document, end_line)
+        start = min(start, len(text))
+        end = min(end, len(end_text))
+        return types.Range(
+            types.Position(line, _units(text[:start], encoding)),
+            types.Position(end_line, _units(end_text[:end], encoding)),
+        )
+
+    def line_as_checked(self, document: Document, number: int) -> str:
+        """A line as diagnostics count its columns: without a leading byte-order mark."""
+        line = document.line(number)
+        return line[1:] if number == 0 and line.startswith("\ufeff") else line
+
+    def to_lsp(self, document: Document, item: Diagnostic, config: Config) -> types.Diagnostic:
+        """A diagnostic as the protocol has it, linked to its rule's docs."""
+        url = help_url(item.code, config.docs_url)
+        message = item.message + (f"\nhint: {item.hint}" if item.hint else "")
+        return types.Diagnostic(
+            range=self.span(document, item),
+            message=message,
+            severity=(
+                types.DiagnosticSeverity.Error
+                if item.severity == "error"
+                else types.DiagnosticSeverity.Warning
+            ),
+            code=item.code,
+            code_description=types.CodeDescription(href=url) if url else None,
+            source="storyfmt",
+        )
+
+    def edit(self, document: Document, new: str) -> list[types.TextEdit]:
+        """The edit that makes the document's text ``new``: the lines that differ."""
+        old = document.text
+        if new == old:
+            return []
+        head = 0
+        limit = min(len(old), len(new))
+        while head < limit and old[head] == new[head]:
+            head += 1
+        tail = 0
+        while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+        encoding = self.encoding
+        return [
+            types.TextEdit(
+                range=types.Range(
+                    document.position(head, encoding),
+                    document.position(len(old) - tail, encoding),
+                ),
+                new_text=new[head : len(new) - tail],
+            )
+        ]
+
+
+_SYNC = types.TextDocumentSyncKind.Incremental
+
+server = StoryServer()
+
+
+def _document(uri: str) -> Document | None:
+    """An open story, or None for a document that is not a story."""
+    document = server.documents.get(uri)
+    return document if document is not None and server.is_story(document) else None
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(params: types.DidOpenTextDocumentParams) -> None:
+    item = params.text_document
+    document = Document(item.uri, item.language_id, item.version, item.text)
+    server.documents[item.uri] = document
+    if server.is_story(document):
+        server.schedule(document, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(params: types.DidChangeTextDocumentParams) -> None:
+    document = server.documents.get(params.text_document.uri)
+    if document is None:
+        return
+    document.change(params.content_changes, server.encoding)
+    document.version = params.text_document.version
+    if server.is_story(document):
+        server.schedule(document, DEBOUNCE)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(params: types.DidCloseTextDocumentParams) -> None:
+    document = server.documents.pop(params.text_document.uri, None)
+    waiting = server.pending.pop(params.text_document.uri, None)
+    if waiting is not None:
+        waiting.cancel()
+    if document is not None and server.is_story(document):
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[])
+        )
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    document = _document(params.text_document.uri)
+    if document is None or document.form != "text":
+        return None
+    config = server.checked(document).config
+    data = document.text.encode("utf-8", "surrogatepass")
+    try:
+        _, new = canonical(data, config.line_ending)
+    except StoryFormatError as error:
+        first = error.diagnostics[0]
+        count = len([item for item in error.diagnostics if item.severity == "error"])
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        server.window_show_message(
+            types.ShowMessageParams(
+                types.MessageType.Warning,
+                f"storyfmt: not formatted: line {first.line}: {first.message}{more}",
+            )
+        )
+        return None
+    except CommandError as error:
+        server.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(error)))
+        return None
+    return server.edit(document, new.decode("utf-8", "surrogatepass"))
+
+
+def _fix_action(
+    document: Document, item: Diagnostic, lsp: types.Diagnostic
+) -> types.CodeAction | None:
+    if item.fix is None:
+        return None
+    data = document.text.encode("utf-8", "surrogatepass")
+    fixed, _ = apply_edits(data, item.fix.edits)
+    unsafe = item.fix.applicability == "unsafe"
+    return types.CodeAction(
+        title=f"{item.fix.message[0].upper()}{item.fix.message[1:]} ({item.code})"
+        + (" (unsafe)" if unsafe else ""),
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[lsp],
+        is_preferred=not unsafe,
+        edit=_rewrite(document, fixed),
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+)
+def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    document = _document(params.text_document.uri)
+    if document is None:
+        return None
+    checked = server.checked(document)
+    wanted = params.context.only
+    actions: list[types.CodeAction] = []
+    if wanted is None or types.CodeActionKind.QuickFix in wanted:
+        for item in checked.diagnostics:
+            lsp = server.to_lsp(document, item, checked.config)
+            if _overlaps(lsp.range, params.range):
+                action = _fix_action(document, item, lsp)
+                if action is not None:
+                    actions.append(action)
+    if wanted is None or any(FIX_ALL.startswith(kind) for kind in wanted):
+        every = _fix_all(document, checked)
+        if every is not None:
+            actions.append(every)
+    return actions
+
+
+def _fix_all(document: Document, checked: Checked) -> types.CodeAction | None:
+    """The action that applies every safe fix, as ``storyfmt check --fix`` does,
+    if there is any (and no rule failed on the story)."""
+    if checked.failures or not any(fixable(item, unsafe=False) for item in checked.diagnostics):
+        return None
+    data = document.text.encode("utf-8", "surrogatepass")
+    config = checked.config
+    fixed = fix(
+        data, form=document.form, wanted=lambda d: config.wants(d.code), house=checked.house
+    )
+    if fixed.data == data:
+        return None
+    return types.CodeAction(
+        title="Fix all storyfmt problems that can be fixed safely",
+        kind=FIX_ALL,
+        edit=_rewrite(document, fixed.data),
+    )
+
+
+def _rewrite(document: Document, data: bytes) -> types.WorkspaceEdit:
+    """The edit that makes a document's text ``data``."""
+    new = data.decode("utf-8", "surrogatepass")
+    return types.WorkspaceEdit(changes={document.uri: server.edit(document, new)})
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(position: types.Position) -> tuple[int, int]:
+        return (position.line, position.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(params: types.HoverParams) -> types.Hover | None:
+    document = _document(params.text_document.uri)
+    if document is None:
+        return None
+    checked = server.checked(document)
+    point = types.Range(params.position, params.position)
+    parts = []
+    for item in checked.diagnostics:
+        lsp = server.to_lsp(document, item, checked.config)
+        if _overlaps(lsp.range, point):
+            parts.append(_rule_docs(item.code, checked.config))
+    if not parts:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)
+        )
+    )
+
+
+def _rule_docs(code: str, config: Config) -> str:
+    """A rule's documentation, headed by its code and name."""
+    own = own_rule(code)
+    if own is not None:
+        return f"**{code}** `{own.slug}`\n\n{rule_help(own, config.docs_url)}"
+    found = rule_of(code)
+    if found is None:
+        return f"**{code}**"
+    plugin, rule = found
+    return f"**{code}** `{rule.name}` ({plugin})\n\n{documentation(rule)}"
+
+
+def _sections(document: Document) -> list[tuple[str, str, int, int]]:
+    """Each part of a story: its field, its heading, and its first and last lines
+    (0-based; trailing blank lines left out)."""
+    _, parsed = parse_text(document.text)
+    headings = sorted(
+        (span.line - 1, section.field, section.heading)
+        for section in SECTIONS
+        if (span := parsed.span((section.field,))) is not None
+    )
+    lines = split_lines(document.text)
+    parts = []
+    for index, (line, name, heading) in enumerate(headings):
+        last = headings[index + 1][0] - 1 if index + 1 < len(headings) else len(lines) - 1
+        while last > line and not lines[last].strip():
+            last -= 1
+        parts.append((name, heading, line, last))
+    return parts
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def folding_range(params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
+    document = _document(params.text_document.uri)
+    if document is None or document.form != "text":
+        return None
+    return [
+        types.FoldingRange(start_line=first, end_line=last, kind=types.FoldingRangeKind.Region)
+        for _, _, first, last in _sections(document)
+        if last > first
+    ]
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+    document = _document(params.text_document.uri)
+    if document is None or document.form != "text":
+        return None
+    _, parsed = parse_text(document.text)
+    encoding = server.encoding
+    lines = split_lines(document.text)
+
+    def range_of(path: tuple[str | int, ...]) -> types.Range | None:
+        span = parsed.span(path)
+        if span is None:
+            return None
+        text = lines[span.line - 1]
+        return types.Range(
+            types.Position(span.line - 1, _units(text[: span.column - 1], encoding)),
+            types.Position(span.line - 1, _units(text[: span.end_column - 1], encoding)),
+        )
+
+    def symbol(
+        name: str,
+        kind: types.SymbolKind,
+        where: types.Range,
+        *,
+        detail: str | None = None,
+        children: list[types.DocumentSymbol] | None = None,
+        whole: types.Range | None = None,
+    ) -> types.DocumentSymbol:
+        return types.DocumentSymbol(
+            name=name or "(empty)",
+            kind=kind,
+            range=whole or where,
+            selection_range=where,
+            detail=detail,
+            children=children or None,
+        )
+
+    symbols: list[types.DocumentSymbol] = []
+    title = range_of(("title",))
+    if title is not None:
+        symbols.append(symbol(str(parsed.fields.get("title", "")), types.SymbolKind.String, title))
+    fields = parsed.fields
+    for name, heading, first, last in _sections(document):
+        heading_range = range_of((name,))
+        if heading_range is None:
+            continue
+        whole = types.Range(
+            types.Position(first, 0), types.Position(last, _units(lines[last], encoding))
+        )
+        children: list[types.DocumentSymbol] = []
+        if name == "stats":
+            stats = fields.get("stats") or {}
+            for key, stat in STATS_FIELDS.items():
+                place = range_of(("stats", stat))
+                if place is not None and stats.get(stat) is not None:
+                    children.append(
+                        symbol(
+                            key,
+                            types.SymbolKind.Property,
+                            place,
+                            detail=lines[place.start.line].strip(),
+                        )
+                    )
+            for key in stats.get("other") or {}:
+                place = range_of(("stats", "other", key, "[key]")) or range_of(
+                    ("stats", "other", key)
+                )
+                if place is not None:
+                    children.append(symbol(key, types.SymbolKind.Property, place))
+        elif name == "further_learning":
+            for index, item in enumerate(fields.get("further_learning") or ()):
+                place = range_of(("further_learning", index, "question"))
+                if place is not None:
+                    children.append(symbol(item["question"], types.SymbolKind.Event, place))
+        children.sort(key=lambda each: (each.range.start.line, each.range.start.character))
+        symbols.append(
+            symbol(
+                heading, types.SymbolKind.Namespace, heading_range, children=children, whole=whole
+            )
+        )
+    return symbols
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[]))
+def completion(params: types.CompletionParams) -> types.CompletionList | None:
+    document = _document(params.text_document.uri)
+    if document is None or document.form != "text":
+        return None
+    number = params.position.line
+    line = document.line(number)
+    typed = line[: _index(line, params.position.character, server.encoding)]
+    config = server.checked(document).config
+    items = [
+        types.CompletionItem(label=label, kind=kind, detail=detail)
+        for label, kind, detail in _offers(document, number, config)
+        if label.casefold().startswith(typed.strip(" \t").casefold())
+    ]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+def _offers(
+    document: Document, number: int, config: Config
+) -> list[tuple[str, types.CompletionItemKind, str]]:
+    """What fits on a line: a value of the key above it, a Story Stats key, a heading."""
+    lines = split_lines(document.text)
+    kind = "brief" if any(lines[i].strip() in _BRIEF for i in range(min(len(lines), 3))) else "card"
+    section = None
+    for index in range(min(number, len(lines)) - 1, -1, -1):
+        text = lines[index].strip()
+        if text in _HEADINGS:
+            section = _HEADINGS[text]
+            break
+    above = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    if section == "stats" and above in _VALUES:
+        vocabulary = getattr(config.vocabulary, _VALUES[above])
+        return [(value, types.CompletionItemKind.EnumMember, above) for value in vocabulary]
+    offers: list[tuple[str, types.CompletionItemKind, str]] = []
+    if section == "stats":
+        offers += [
+            (key, types.CompletionItemKind.Property, "Story Stats key") for key in STATS_FIELDS
+        ]
+    offers += [
+        (each.heading, types.CompletionItemKind.Keyword, "section heading")
+        for each in SECTIONS
+        if each.kind == kind
+    ]
+    return offers
+
+
+_HEADINGS = {section.heading: section.field for section in SECTIONS}
+_BRIEF = {section.heading for section in SECTIONS if section.kind == "brief"}
+_VALUES = {"Status": "status", "Political leaning": "political_leaning"}
+
+
+def serve(configs: Callable[[], Configs] = Configs) -> None:
+    """Serve the protocol on stdio until the client exits; ``configs`` gives the
+    configurations each check is made under."""
+    server.configs = configs
+    server.start_io()
