@@ -369,8 +369,12 @@ class Recovery:
                 hint, fix = _heading_advice(found)
         elif terminal == "DURATION":
             parts = found.split()
-            unit = parts[1].lower() if len(parts) == 2 else ""
-            if parts[0].isdigit() and unit != parts[1] and unit.rstrip("s") in DURATION_UNITS:
+            if (
+                len(parts) == 2
+                and parts[0].isdigit()
+                and (unit := parts[1].lower()) != parts[1]
+                and unit.rstrip("s") in DURATION_UNITS
+            ):
                 hint = "units are written in lower case"
                 fix = rewrite(f"{parts[0]} {unit}", "write the unit in lower case")
         elif terminal == "FIRST_TAG":
