@@ -465,13 +465,13 @@ async def test_a_one_megabyte_story(client: StoryClient, workspace: Path) -> Non
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[
                 types.TextDocumentContentChangePartial(
-                    range=types.Range(end, end), text="\nStory Stats\n\nVirality\nhigh\n"
+                    range=types.Range(end, end), text="\nTop Keywords\n\nA / B\n"
                 )
             ],
         )
     )
-    found = await _diagnostics(client, uri, 2)
-    assert [d.code for d in found] == ["SF204"] or "SF301" in [d.code for d in found]
+    (found,) = await _diagnostics(client, uri, 2)
+    assert (found.code, found.range.start.line) == ("SF213", end.line + 3)
 
 
 async def test_shutdown_ends_the_server() -> None:
