@@ -124,6 +124,13 @@ def _open(client: StoryClient, uri: str, text: str, language: str = "story") -> 
     )
 
 
+def _opened(client: StoryClient, workspace: Path, name: str, text: str) -> str:
+    """Open a new story file of the workspace, as version 1; its URI."""
+    uri = _uri(workspace, name, text)
+    _open(client, uri, text)
+    return uri
+
+
 async def _diagnostics(
     client: StoryClient, uri: str, version: int, timeout: float = 30
 ) -> Sequence[types.Diagnostic]:
@@ -169,8 +176,7 @@ def _placed(diagnostics: Sequence[types.Diagnostic]) -> list[tuple[str, int, int
 
 
 async def test_a_valid_story_has_no_diagnostics(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/seed-#.story", SEED)
-    _open(client, uri, SEED)
+    uri = _opened(client, workspace, "stories/seed-#.story", SEED)
     assert await _diagnostics(client, uri, 1) == []
 
 
@@ -180,8 +186,7 @@ async def test_a_valid_story_has_no_diagnostics(client: StoryClient, workspace: 
 async def test_diagnostics_are_those_of_check_in_the_clients_encoding(
     client: StoryClient, workspace: Path, text: str
 ) -> None:
-    uri = _uri(workspace, "stories/story-#.story", text)
-    _open(client, uri, text)
+    uri = _opened(client, workspace, "stories/story-#.story", text)
     found = await _diagnostics(client, uri, 1)
     path = Path(uri.removeprefix("file://"))
     expected = [_as_lsp(item, text, _encoding(client)) for item in _check_json(path, workspace)]
@@ -198,8 +203,7 @@ async def test_diagnostics_are_those_of_check_in_the_clients_encoding(
 async def test_wide_characters_are_counted_in_the_negotiated_encoding(
     client: StoryClient, workspace: Path
 ) -> None:
-    uri = _uri(workspace, "stories/wide-#.story", WIDE)
-    _open(client, uri, WIDE)
+    uri = _opened(client, workspace, "stories/wide-#.story", WIDE)
     (empty,) = [d for d in await _diagnostics(client, uri, 1) if d.code == "SF214"]
     encoding = _encoding(client)
     # The empty tag stands after 12 characters of its line, among them 東京 (of
@@ -227,8 +231,7 @@ async def test_typing_a_heading_character_by_character(
     client: StoryClient, workspace: Path
 ) -> None:
     start = "Title\n\n"
-    uri = _uri(workspace, "stories/typed-#.story", start)
-    _open(client, uri, start)
+    uri = _opened(client, workspace, "stories/typed-#.story", start)
     assert await _diagnostics(client, uri, 1) == []
     before = len(client.published)
     version = 1
@@ -258,8 +261,7 @@ async def test_typing_a_heading_character_by_character(
 
 
 async def test_full_text_changes_are_taken_too(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/full-#.story", SEED)
-    _open(client, uri, SEED)
+    uri = _opened(client, workspace, "stories/full-#.story", SEED)
     await _diagnostics(client, uri, 1)
     broken = SEED.replace("Virality\n5.1", "Virality\nhigh")
     client.text_document_did_change(
@@ -293,8 +295,7 @@ def _apply(text: str, edits: Sequence[types.TextEdit], encoding: str) -> str:
 
 async def test_formatting_gives_the_canonical_form(client: StoryClient, workspace: Path) -> None:
     messy = "20\nTitle 🙂\n\n\n\nThe Breakdown\n\n- A point.\n"
-    uri = _uri(workspace, "stories/messy-#.story", messy)
-    _open(client, uri, messy)
+    uri = _opened(client, workspace, "stories/messy-#.story", messy)
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
             types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
@@ -305,8 +306,7 @@ async def test_formatting_gives_the_canonical_form(client: StoryClient, workspac
 
 
 async def test_formatting_refuses_a_story_with_errors(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/broken-#.story", LOWER)
-    _open(client, uri, LOWER)
+    uri = _opened(client, workspace, "stories/broken-#.story", LOWER)
     before = len(client.messages)
     edits = await client.text_document_formatting_async(
         types.DocumentFormattingParams(
@@ -319,8 +319,7 @@ async def test_formatting_refuses_a_story_with_errors(client: StoryClient, works
 
 
 async def test_code_actions_fix_one_problem_or_all(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/fixable-#.story", LOWER)
-    _open(client, uri, LOWER)
+    uri = _opened(client, workspace, "stories/fixable-#.story", LOWER)
     found = await _diagnostics(client, uri, 1)
     (problem,) = found
     actions = await client.text_document_code_action_async(
@@ -356,8 +355,7 @@ async def test_code_actions_fix_one_problem_or_all(client: StoryClient, workspac
 
 
 async def test_the_outline_and_the_folds(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/outline-#.story", SEED)
-    _open(client, uri, SEED)
+    uri = _opened(client, workspace, "stories/outline-#.story", SEED)
     symbols = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
     )
@@ -398,8 +396,7 @@ async def test_the_outline_and_the_folds(client: StoryClient, workspace: Path) -
 
 
 async def test_hover_on_a_diagnostic_shows_its_rule(client: StoryClient, workspace: Path) -> None:
-    uri = _uri(workspace, "stories/hover-#.story", LOWER)
-    _open(client, uri, LOWER)
+    uri = _opened(client, workspace, "stories/hover-#.story", LOWER)
     (problem,) = await _diagnostics(client, uri, 1)
     shown = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(uri), problem.range.start)
@@ -423,8 +420,7 @@ async def _completions(client: StoryClient, uri: str, line: int, character: int)
 
 async def test_completion_offers_what_fits(client: StoryClient, workspace: Path) -> None:
     text = "Title\n\nStory Stats\n\nStatus\n\nSto\n"
-    uri = _uri(workspace, "stories/complete-#.story", text)
-    _open(client, uri, text)
+    uri = _opened(client, workspace, "stories/complete-#.story", text)
     assert await _completions(client, uri, 5, 0) == ["Active"]
     assert await _completions(client, uri, 6, 3) == ["Story Stats"]
     keys = await _completions(client, uri, 3, 0)
@@ -456,8 +452,7 @@ def _big_card() -> str:
 async def test_a_one_megabyte_story(client: StoryClient, workspace: Path) -> None:
     text = _big_card()
     assert len(text.encode()) > 1_000_000
-    uri = _uri(workspace, "stories/big-#.story", text)
-    _open(client, uri, text)
+    uri = _opened(client, workspace, "stories/big-#.story", text)
     assert await _diagnostics(client, uri, 1) == []
     end = types.Position(text.count("\n"), 0)
     client.text_document_did_change(
