@@ -32,10 +32,14 @@ def sarif(*args: str, cwd: Path, status: int) -> dict[str, Any]:
     done = run("check", "--output-format", "sarif", *args, cwd=cwd)
     assert done.returncode == status, done.stderr
     log: dict[str, Any] = json.loads(done.stdout)
-    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
-    assert errors == []
+    assert schema_errors(log) == []
     return log
+
+
+def schema_errors(log: dict[str, Any]) -> list[str]:
+    """Where a log breaks the SARIF 2.1.0 schema, and how."""
+    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
 
 
 @pytest.fixture
