@@ -305,6 +305,21 @@ async def test_formatting_gives_the_canonical_form(client: StoryClient, workspac
     assert _apply(messy, edits, _encoding(client)) == storyfmt.dumps(storyfmt.loads(messy))
 
 
+async def test_formatting_keeps_a_stories_crlf_line_breaks(
+    client: StoryClient, workspace: Path
+) -> None:
+    messy = "20\r\nTitle\r\n\r\n\r\nThe Breakdown\r\n\r\n* A point.\r\n"
+    uri = _opened(client, workspace, "stories/crlf-#.story", messy)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
+        )
+    )
+    assert edits
+    canonical = storyfmt.dumps(storyfmt.loads(messy)).replace("\n", "\r\n")
+    assert _apply(messy, edits, _encoding(client)) == canonical
+
+
 async def test_formatting_refuses_a_story_with_errors(client: StoryClient, workspace: Path) -> None:
     uri = _opened(client, workspace, "stories/broken-#.story", LOWER)
     before = len(client.messages)
