@@ -443,6 +443,29 @@ async def test_completion_offers_what_fits(client: StoryClient, workspace: Path)
     assert "Further Learning" in keys
 
 
+async def test_an_untitled_story_is_checked_too(client: StoryClient) -> None:
+    global _count  # noqa: PLW0603 - a counter for unique names
+    _count += 1
+    uri = f"untitled:Untitled-{_count}"
+    _open(client, uri, LOWER)
+    assert [d.code for d in await _diagnostics(client, uri, 1)] == ["SF201"]
+
+
+async def test_a_broken_configuration_is_said_and_the_defaults_apply(
+    client: StoryClient, workspace: Path
+) -> None:
+    folder = workspace / f"broken-{_encoding(client)}"
+    folder.mkdir()
+    (folder / "storyfmt.toml").write_text('select = ["SF9"]\n')
+    uri = _opened(client, workspace, f"{folder.name}/story-#.story", LOWER)
+    assert [d.code for d in await _diagnostics(client, uri, 1)] == ["SF201"]
+    said = [m.message for m in client.messages if "SF9" in m.message]
+    assert said == [
+        f"storyfmt: {folder / 'storyfmt.toml'}:1: 'select': unknown rule code 'SF9';"
+        " checking with the defaults"
+    ]
+
+
 async def test_documents_that_are_not_stories_are_not_touched(
     client: StoryClient, workspace: Path
 ) -> None:
