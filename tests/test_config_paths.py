@@ -238,6 +238,7 @@ def test_show_settings_tells_where_each_setting_comes_from(monorepo: Path) -> No
         ('  include = ["*.story"]', "default"),
         ('  exclude = ["scratch"]', f"{root}:8"),
         ("  select = []", "default"),
+        ("  extend-select = []", "default"),
         ('  ignore = ["SF503", "SF502", "SF5"]', f"{root}:9, {config}:2, --ignore"),
         ('  per-file-ignores = { "legacy/*.story" = ["SF501"] }', f"{config}:4"),
         ("  severity = {}", "default"),
@@ -273,7 +274,7 @@ def test_show_settings_of_several_paths_checks_nothing(monorepo: Path) -> None:
     assert "ignored-here" not in second
     isolated = run("check", "--show-settings", "--isolated", "top.story", cwd=monorepo)
     assert "  config-file = none  " in isolated.stdout
-    assert isolated.stdout.count("# default") == 12  # all but config-file and ignored-here
+    assert isolated.stdout.count("# default") == 13  # all but config-file and ignored-here
     missing = run("check", "--show-settings", "nowhere.story", cwd=monorepo)
     assert (missing.returncode, missing.stderr) == (
         2,

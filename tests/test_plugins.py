@@ -409,3 +409,27 @@ def test_check_rule_refuses_a_story_with_errors_and_bad_options() -> None:
         check_rule(rule, STORY, options={"words": []})
     with pytest.raises(ValueError, match="unknown option 'word' of banned-word"):
         check_rule(rule, STORY, options={"word": ["x"]})
+
+
+def test_extend_select_adds_plugin_rules_to_the_default_warnings(site: Path, project: Path) -> None:
+    story = project / "stories" / "summit.story"
+    story.write_text(STORY.replace("Leaders meet", "Leaders meet\nA / A /"))
+    config = project / "pyproject.toml"
+    config.write_text('[tool.storyfmt]\nextend-select = ["ACME102"]\n')
+    codes = [code for code, *_ in found(check(site, project, "--output-format", "json", "."))]
+    assert codes == ["ACME102", "SF506"], "the default warnings stay"
+    done = check(site, project, "--output-format", "json", "--extend-select", "ACME101", ".")
+    assert [code for code, *_ in found(done)] == ["ACME101", "ACME102", "SF506", "ACME101"]
+    # A configuration that extends another adds its codes to the other's,
+    # unless it starts anew with select.
+    (project / "stories" / "storyfmt.toml").write_text(
+        'extend = "../pyproject.toml"\nextend-select = ["ACME101"]\n'
+    )
+    done = check(site, project, "--output-format", "json", ".")
+    assert [code for code, *_ in found(done)] == ["ACME101", "ACME102", "SF506", "ACME101"]
+    (project / "stories" / "storyfmt.toml").write_text(
+        'extend = "../pyproject.toml"\nselect = ["SF5"]\n'
+    )
+    assert [code for code, *_ in found(check(site, project, "--output-format", "json", "."))] == [
+        "SF506"
+    ]

@@ -69,6 +69,7 @@ SETTINGS = {
     "include": "include",
     "exclude": "exclude",
     "select": "select",
+    "extend-select": "extend_select",
     "ignore": "ignore",
     "per-file-ignores": "per_file_ignores",
     "severity": "severity",
@@ -104,6 +105,8 @@ class Config:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    """Codes selected besides those of ``select`` (or of the default selection)."""
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
@@ -119,16 +122,16 @@ class Config:
 
     def with_options(self, **options: Any) -> Config:
         """This configuration under the command-line options given (not None): each
-        replaces its setting, but the codes of ``ignore`` are added to the setting's."""
+        replaces its setting, but the codes of ``ignore`` and ``extend-select``
+        are added to the setting's."""
         given = {name: value for name, value in options.items() if value is not None}
         origins = dict(self.origins)
         for name in given:
             key = name.replace("_", "-")
             option = (Origin(option=f"--{key}"),)
-            origins[key] = self.origins.get(key, ()) + option if name == "ignore" else option
-        if "ignore" in given:
-            given["ignore"] = self.ignore + tuple(given["ignore"])
-        return replace(self, **given, origins=origins)
+            origins[key] = self.origins.get(key, ()) + option if name in _ADDED else option
+        added = {name: getattr(self, name) + tuple(given[name]) for name in _ADDED if name in given}
+        return replace(self, **{**given, **added}, origins=origins)
 
     def wants(self, code: str) -> bool:
         """Tell whether a diagnostic of a code is reported: an error always is; a
@@ -138,6 +141,7 @@ class Config:
             return True
         opt_in = own is None or own.house
         selected = any(code.startswith(s) for s in self.select) if self.select else not opt_in
+        selected = selected or any(code.startswith(s) for s in self.extend_select)
         return selected and not any(code.startswith(i) for i in self.ignore)
 
     def severity_of(self, code: str) -> Severity:
@@ -288,9 +292,9 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
         try:
             if key in ("include", "exclude"):
                 values[key] = tuple(_strings(value, f"'{key}'"))
-            elif key in ("select", "ignore"):
+            elif key in ("select", "extend-select", "ignore"):
                 codes = _strings(value, f"'{key}'")
-                values[key] = check_codes(codes, f"'{key}'", warnings_only=True)
+                values[SETTINGS[key]] = check_codes(codes, f"'{key}'", warnings_only=True)
             elif key == "per-file-ignores":
                 values["per_file_ignores"] = _per_file_ignores(text, path, value, line)
             elif key == "strict":
@@ -391,20 +395,27 @@ def _severities(value: object) -> dict[str, Severity]:
     return severities
 
 
+_ADDED = ("ignore", "extend_select")
+"""The settings whose codes add to those given before them (the base's, the
+configuration's) instead of replacing them."""
+
+
 def _extended(base: Config, own: Config) -> Config:
     """``own`` over the configuration it extends: each setting it gives replaces
-    the base's, except ``ignore``, which adds to the base's unless ``own`` gives
-    ``select`` too (a new start, as in ruff)."""
+    the base's, except ``ignore`` and ``extend-select``, which add to the base's
+    unless ``own`` gives ``select`` too (a new start, as in ruff)."""
     keys = [key for key in own.origins if key in SETTINGS]
     changes = {SETTINGS[key]: getattr(own, SETTINGS[key]) for key in keys}
     origins = {**base.origins, **own.origins}
-    if "select" in keys:
-        changes.setdefault("ignore", ())
-        if "ignore" not in keys:
-            origins.pop("ignore", None)
-    elif "ignore" in keys:
-        changes["ignore"] = base.ignore + own.ignore
-        origins["ignore"] = base.origins.get("ignore", ()) + own.origins["ignore"]
+    for name in _ADDED:
+        key = name.replace("_", "-")
+        if "select" in keys:
+            changes.setdefault(name, ())
+            if key not in keys:
+                origins.pop(key, None)
+        elif key in keys:
+            changes[name] = getattr(base, name) + getattr(own, name)
+            origins[key] = base.origins.get(key, ()) + own.origins[key]
     return replace(
         base, **changes, path=own.path, extends=own.extends + base.extends, origins=origins
     )

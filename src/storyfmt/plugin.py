@@ -10,7 +10,7 @@ named for its code prefix (upper-case letters, such as ``ACME``), that gives a
 
 Each rule has a code of that prefix and digits (``ACME101``), a name, a
 summary, a docstring that documents it, and options. Its warnings are off
-until a configuration selects them (``select = ["SF5", "ACME"]``), like those
+until a configuration selects them (``extend-select = ["ACME"]``), like those
 of storyfmt's house rules, which are written with this same API; ``ignore``,
 ``per-file-ignores``, ``severity``, ``[tool.storyfmt.rules.<name>]``,
 ``--fix`` and every output format treat them as they treat storyfmt's own.

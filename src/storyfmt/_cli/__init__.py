@@ -139,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="report only these warnings (SF501,SF5); house rules (SF6xx) only when selected",
     )
     check.add_argument(
+        "--extend-select",
+        type=_codes,
+        metavar="CODES",
+        help="report these warnings too, besides those selected (SF601,ACME)",
+    )
+    check.add_argument(
         "--ignore", type=_codes, metavar="CODES", help="do not report these warnings"
     )
     check.add_argument(

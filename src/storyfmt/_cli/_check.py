@@ -158,8 +158,11 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt check``: report every problem of every story file."""
     configs = configs.with_options(
         strict=True if args.strict else None,
-        select=check_codes(args.select, "--select", warnings_only=True) if args.select else None,
-        ignore=check_codes(args.ignore, "--ignore", warnings_only=True) if args.ignore else None,
+        **{
+            name: check_codes(codes, f"--{name.replace('_', '-')}", warnings_only=True)
+            for name in ("select", "extend_select", "ignore")
+            if (codes := getattr(args, name))
+        },
     )
     if args.show_settings:
         sys.stdout.write("\n".join(configs.show(display_name(path, args)) for path in args.paths))
