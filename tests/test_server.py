@@ -441,6 +441,18 @@ async def test_completion_offers_what_fits(client: StoryClient, workspace: Path)
     keys = await _completions(client, uri, 3, 0)
     assert keys[:5] == ["Status", "Duration", "Virality", "Articles", "Political leaning"]
     assert "Further Learning" in keys
+    counted = "Title\n\nStory Stats\n\nStatus\nActive\n\nThe Breakdown 2\n\n"
+    uri = _opened(client, workspace, "stories/counted-#.story", counted)
+    offered = await _completions(client, uri, 9, 0)
+    assert "Status" not in offered, "The Breakdown, not Story Stats, holds the line"
+    assert "Top Keywords" in offered
+    brief = _opened(client, workspace, "stories/brief-#.story", "What's Happening?\n\nText.\n\n")
+    assert await _completions(client, brief, 4, 0) == [
+        "What's Happening?",
+        "Why It's Important?",
+        "What's Next?",
+        "Beyond the Headlines",
+    ]
 
 
 async def test_an_untitled_story_is_checked_too(client: StoryClient) -> None:

@@ -37,7 +37,7 @@ from storyfmt._plugins import rule_of
 from storyfmt._report import FileReport
 from storyfmt._ruledocs import help_url, rule_help
 from storyfmt._rules import Form, form_of
-from storyfmt._source import split_lines
+from storyfmt._source import detect_kind, split_lines
 from storyfmt._vocabulary import SECTIONS, STATS_FIELDS
 
 LANGUAGE = "story"
@@ -637,10 +637,10 @@ def _offers(
 ) -> list[tuple[str, types.CompletionItemKind, str]]:
     """What fits on a line: a value of the key above it, a Story Stats key, a heading."""
     lines = split_lines(document.text)
-    kind = "brief" if any(lines[i].strip() in _BRIEF for i in range(min(len(lines), 3))) else "card"
+    kind = detect_kind(document.text)
     section = None
     for index in range(min(number, len(lines)) - 1, -1, -1):
-        text = lines[index].strip()
+        text = _COUNT.sub("", lines[index].strip())
         if text in _HEADINGS:
             section = _HEADINGS[text]
             break
@@ -662,7 +662,7 @@ def _offers(
 
 
 _HEADINGS = {section.heading: section.field for section in SECTIONS}
-_BRIEF = {section.heading for section in SECTIONS if section.kind == "brief"}
+_COUNT = re.compile(r"(?<=^The Breakdown)[ \t]+[0-9]+$")
 _VALUES = {"Status": "status", "Political leaning": "political_leaning"}
 
 
