@@ -209,6 +209,13 @@ def test_plugin_rules_run_in_worker_processes(site: Path, project: Path) -> None
     done = check(site, project, "--output-format", "json", "--jobs", "2", ".")
     assert done.returncode == 0, done.stderr
     assert len(found(done)) == 3 * 81
+    # A rule failing in a worker is named by its plugin there too.
+    install(site, "boom-rules", {"BOOM": "boom_rules:RULES"}, {"boom_rules.py": _RAISES})
+    done = check(site, project, "--jobs", "2", "--select", "BOOM101", ".")
+    assert done.returncode == 2
+    failures = done.stderr.splitlines()
+    assert len(failures) == 81
+    assert all(": plugin BOOM (boom-rules 1.0): rule BOOM101 crash raised" in f for f in failures)
 
 
 _RAISES = """\

@@ -188,11 +188,17 @@ def related(selector: str) -> list[str]:
 
 
 def rule_of(code: str) -> tuple[Plugin, StoryRule] | None:
-    """The rule of a code, if its plugin is loaded."""
+    """The plugin and rule of a code, if an installed plugin that can be loaded
+    gives it (a worker process that did not read the configuration loads it here)."""
     match = _CODE.fullmatch(code)
-    plugin = _LOADED.get(match[1]) if match is not None else None
-    found = [rule for rule in plugin.rules if rule.code == code] if plugin is not None else []
-    return (plugin, found[0]) if plugin is not None and found else None
+    if match is None or match[1] not in installed():
+        return None
+    try:
+        plugin = load(match[1])
+    except PluginError:
+        return None
+    found = [rule for rule in plugin.rules if rule.code == code]
+    return (plugin, found[0]) if found else None
 
 
 def loaded() -> list[Plugin]:
