@@ -320,6 +320,24 @@ async def test_formatting_keeps_a_stories_crlf_line_breaks(
     assert _apply(messy, edits, _encoding(client)) == canonical
 
 
+async def test_formatting_can_change_only_the_line_breaks(
+    client: StoryClient, workspace: Path
+) -> None:
+    folder = workspace / f"lf-{_encoding(client)}"
+    folder.mkdir()
+    (folder / "storyfmt.toml").write_text('line-ending = "lf"\n')
+    canonical = storyfmt.dumps(storyfmt.loads(SEED))
+    crlf = canonical.replace("\n", "\r\n")
+    uri = _opened(client, workspace, f"{folder.name}/crlf-#.story", crlf)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(
+            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
+        )
+    )
+    assert edits
+    assert _apply(crlf, edits, _encoding(client)) == canonical
+
+
 async def test_formatting_refuses_a_story_with_errors(client: StoryClient, workspace: Path) -> None:
     uri = _opened(client, workspace, "stories/broken-#.story", LOWER)
     before = len(client.messages)

@@ -301,27 +301,42 @@ class StoryServer(LanguageServer):
         )
 
     def edit(self, document: Document, new: str) -> list[types.TextEdit]:
-        """The edit that makes the document's text ``new``: the lines that differ."""
+        """The edit that makes the document's text ``new``: the whole lines that
+        differ (a position cannot stand between the CR and the LF of a line
+        break, so an edit never starts or ends inside a line)."""
         old = document.text
         if new == old:
             return []
-        head = 0
-        limit = min(len(old), len(new))
-        while head < limit and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
-            tail += 1
+        head = _common(old, new)
+        tail = _common(old[head:][::-1], new[head:][::-1])
+        starts = document.starts
+        head = starts[_bisect(starts, head)]
+        end = len(old) - tail
+        after = _bisect(starts, end)
+        if starts[after] != end:
+            end = starts[after + 1] if after + 1 < len(starts) else len(old)
         encoding = self.encoding
         return [
             types.TextEdit(
                 range=types.Range(
-                    document.position(head, encoding),
-                    document.position(len(old) - tail, encoding),
+                    document.position(head, encoding), document.position(end, encoding)
                 ),
-                new_text=new[head : len(new) - tail],
+                new_text=new[head : len(new) - (len(old) - end)],
             )
         ]
+
+
+def _common(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` start with alike (slices compared in C,
+    halving the range: a 1 MB story takes a few milliseconds)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 _SYNC = types.TextDocumentSyncKind.Incremental
