@@ -310,6 +310,12 @@ def _one_rule(code: str, name: str, *, check: bool = True) -> dict[str, str]:
         ),
         (
             {"BAD": "bad_rules:Rule"},
+            _one_rule("BADX101", "bad"),
+            "plugin BAD (bad-rules 1.0): Rule.code must be BAD followed by digits,"
+            " such as BAD101; got 'BADX101'",
+        ),
+        (
+            {"BAD": "bad_rules:Rule"},
             _one_rule("BAD101", "title-too-long"),
             "plugin BAD (bad-rules 1.0): its rule BAD101 is named 'title-too-long', as SF601 is;"
             " a rule's name must be its own",
@@ -326,7 +332,15 @@ def _one_rule(code: str, name: str, *, check: bool = True) -> dict[str, str]:
             "plugin BAD (bad-rules 1.0): Rule must implement check()",
         ),
     ],
-    ids=["import-error", "not-rules", "other-prefix", "name-taken", "bad-name", "no-check"],
+    ids=[
+        "import-error",
+        "not-rules",
+        "other-prefix",
+        "longer-prefix",
+        "name-taken",
+        "bad-name",
+        "no-check",
+    ],
 )
 def test_a_plugin_that_cannot_be_used_is_named(
     site: Path, project: Path, points: dict[str, str], files: dict[str, str], message: str
@@ -434,9 +448,95 @@ def test_extend_select_adds_plugin_rules_to_the_default_warnings(site: Path, pro
     )
     done = check(site, project, "--output-format", "json", ".")
     assert [code for code, *_ in found(done)] == ["ACME101", "ACME102", "SF506", "ACME101"]
+    # --select reports only the warnings it names.
+    done = check(site, project, "--output-format", "json", "--select", "SF5", ".")
+    assert [code for code, *_ in found(done)] == ["SF506"]
     (project / "stories" / "storyfmt.toml").write_text(
         'extend = "../pyproject.toml"\nselect = ["SF5"]\n'
     )
     assert [code for code, *_ in found(check(site, project, "--output-format", "json", "."))] == [
         "SF506"
     ]
+
+
+_MISBEHAVING = """\
+from storyfmt.plugin import Span, StoryRule
+
+class Leaves(StoryRule):
+    code, name, summary = "ODD101", "leaves", "a rule that exits"
+
+    def check(self, story, where, options):
+        raise SystemExit(0)
+
+class Nowhere(StoryRule):
+    code, name, summary = "ODD102", "nowhere", "a rule that warns at line 0"
+
+    def check(self, story, where, options):
+        yield self.warn(Span(0, 0, 1), "here")
+
+class Mute(StoryRule):
+    code, name, summary = "ODD103", "mute", "a rule whose message is a number"
+
+    def check(self, story, where, options):
+        yield self.warn(where(("title",)), 42)
+
+class Kept(StoryRule):
+    code, name, summary = "ODD104", "kept", "a rule that holds what cannot be pickled"
+
+    def __init__(self):
+        self.words = lambda: ("shocking",)
+
+    def check(self, story, where, options):
+        if "Shocking" in story.title:
+            yield self.warn(where(("title",)), "shocking")
+
+RULES = [Leaves, Nowhere, Mute, Kept]
+"""
+
+
+def test_rules_that_exit_or_misplace_their_warnings_are_failures(site: Path, project: Path) -> None:
+    install(site, "odd-rules", {"ODD": "odd_rules:RULES"}, {"odd_rules.py": _MISBEHAVING})
+    done = check(site, project, "--output-format", "json", "--select", "ODD", ".")
+    assert done.returncode == 2, "a rule that exits does not end the check as a success"
+    document = json.loads(done.stdout)
+    reasons = [failure["reason"] for failure in document["failures"]]
+    prefix = "plugin ODD (odd-rules 1.0): rule "
+    assert reasons == [
+        prefix + "ODD101 leaves raised SystemExit: 0",
+        prefix + "ODD102 nowhere raised ValueError: it gave a diagnostic at line 0,"
+        " column 0: lines and columns count from 1",
+        prefix + "ODD103 mute raised TypeError: it gave a diagnostic whose message or hint"
+        " is not a string",
+    ]
+    assert found(done) == [("ODD104", 1, 1, SUMMIT)]
+
+
+def test_a_rule_that_cannot_go_to_worker_processes_is_checked_in_one(
+    site: Path, project: Path
+) -> None:
+    install(site, "odd-rules", {"ODD": "odd_rules:RULES"}, {"odd_rules.py": _MISBEHAVING})
+    for number in range(70):
+        (project / "stories" / f"copy-{number:02}.story").write_text(STORY)
+    done = check(site, project, "--output-format", "json", "--jobs", "2", "--select", "ODD104", ".")
+    assert done.returncode == 0, done.stderr
+    assert len(found(done)) == 71
+
+
+def test_a_name_an_unselected_plugin_takes_leaves_the_selected_one_alone(
+    site: Path, project: Path
+) -> None:
+    clash = _one_rule("ABC101", "banned-word")
+    install(site, "abc-rules", {"ABC": "bad_rules:Rule"}, clash)
+    config = project / "pyproject.toml"
+    config.write_text(SELECTED + '[tool.storyfmt.rules.banned-word]\nwords = ["leaders"]\n')
+    done = check(site, project, "--output-format", "json", ".")
+    assert done.returncode == 0, done.stderr
+    assert ("ACME101", 2, 1, SUMMIT) in found(done)
+    # Both selected: the one loaded second (the configuration's, after the
+    # option's) is refused, naming the other.
+    done = check(site, project, "--extend-select", "ABC", ".")
+    assert done.returncode == 2
+    assert done.stderr.endswith(
+        "'select': plugin ACME (acme-story-rules 1.0): its rule ACME101 is named"
+        " 'banned-word', as ABC101 is; a rule's name must be its own\n"
+    )

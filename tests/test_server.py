@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -20,6 +21,7 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+from test_plugins import install
 
 import storyfmt
 
@@ -548,5 +550,79 @@ async def test_shutdown_ends_the_server() -> None:
         server = client._server  # the subprocess pytest-lsp started
         assert server is not None
         assert server.returncode == 0
+    finally:
+        await client.stop()  # type: ignore[no-untyped-call]  # pygls's stop is untyped
+
+
+async def test_a_byte_order_mark_in_the_text_is_counted_in_line_one(
+    client: StoryClient, workspace: Path
+) -> None:
+    text = "\ufeffTitle é\x01x\n"
+    uri = _opened(client, workspace, "stories/bom-#.story", text)
+    (fault,) = await _diagnostics(client, uri, 1)
+    encoding = _encoding(client)
+    assert fault.code == "SF102"
+    start = _units("\ufeffTitle é", encoding)
+    assert (fault.range.start.character, fault.range.end.character) == (start, start + 1)
+
+
+_FAILING = """\
+from storyfmt.plugin import Span, StoryRule
+
+class Crash(StoryRule):
+    code, name, summary = "ODD101", "crash", "a rule that raises"
+
+    def check(self, story, where, options):
+        raise ZeroDivisionError("division by zero")
+
+class Nowhere(StoryRule):
+    code, name, summary = "ODD102", "nowhere", "a rule that warns at line 0"
+
+    def check(self, story, where, options):
+        yield self.warn(Span(0, 0, 1), "here")
+
+RULES = [Crash, Nowhere]
+"""
+
+
+async def test_a_failing_plugin_rule_is_said_and_the_rest_still_works(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    install(site, "odd-rules", {"ODD": "odd_rules:RULES"}, {"odd_rules.py": _FAILING})
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "storyfmt.toml").write_text('extend-select = ["ODD"]\n')
+    config = ClientServerConfig(
+        server_command=SERVER.server_command,
+        client_factory=_client,
+        server_env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    client = await config.start()
+    assert isinstance(client, StoryClient)
+    try:
+        await client.initialize_session(
+            types.InitializeParams(capabilities=client_capabilities("neovim"))
+        )
+        valid = _opened(client, root, "valid.story", "Title\n")
+        assert await _diagnostics(client, valid, 1) == []
+        said = sorted(m.message for m in client.messages)
+        assert said == [
+            "storyfmt: plugin ODD (odd-rules 1.0): rule ODD101 crash raised"
+            " ZeroDivisionError: division by zero",
+            "storyfmt: plugin ODD (odd-rules 1.0): rule ODD102 nowhere raised ValueError:"
+            " it gave a diagnostic at line 0, column 0: lines and columns count from 1",
+        ]
+        fixable = _opened(client, root, "fixable.story", LOWER)
+        (problem,) = await _diagnostics(client, fixable, 1)
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(fixable),
+                range=problem.range,
+                context=types.CodeActionContext(diagnostics=[problem]),
+            )
+        )
+        assert actions is not None
+        # The fixed story would be checked by the failing rules: no fix-all then.
+        assert [a.kind for a in actions if isinstance(a, types.CodeAction)] == ["quickfix"]
+        await client.shutdown_session()
     finally:
         await client.stop()  # type: ignore[no-untyped-call]  # pygls's stop is untyped

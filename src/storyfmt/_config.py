@@ -16,8 +16,8 @@ from typing import Any, get_args
 from storyfmt._codes import Rule, Severity, own_rule
 from storyfmt._house import Vocabulary
 from storyfmt._house._base import Options, SettingError
-from storyfmt._house._registry import plugin, read_rules, read_vocabulary
-from storyfmt._plugins import PluginError, related, rule_of
+from storyfmt._house._registry import read_rules, read_vocabulary
+from storyfmt._plugins import PluginError, load, related, rule_of
 from storyfmt._report import FileReport
 from storyfmt._ruledocs import DOCS_URL
 from storyfmt._source import LineEnding
@@ -123,15 +123,19 @@ class Config:
     def with_options(self, **options: Any) -> Config:
         """This configuration under the command-line options given (not None): each
         replaces its setting, but the codes of ``ignore`` and ``extend-select``
-        are added to the setting's."""
+        are added to the setting's; ``select`` drops the setting's ``extend-select``
+        (only those warnings are reported)."""
         given = {name: value for name, value in options.items() if value is not None}
-        origins = dict(self.origins)
+        base = replace(self, extend_select=()) if "select" in given else self
+        origins = dict(base.origins)
+        if "select" in given:
+            origins.pop("extend-select", None)
         for name in given:
             key = name.replace("_", "-")
             option = (Origin(option=f"--{key}"),)
-            origins[key] = self.origins.get(key, ()) + option if name in _ADDED else option
-        added = {name: getattr(self, name) + tuple(given[name]) for name in _ADDED if name in given}
-        return replace(self, **{**given, **added}, origins=origins)
+            origins[key] = origins.get(key, ()) + option if name in _ADDED else option
+        added = {name: getattr(base, name) + tuple(given[name]) for name in _ADDED if name in given}
+        return replace(base, **{**given, **added}, origins=origins)
 
     def wants(self, code: str) -> bool:
         """Tell whether a diagnostic of a code is reported: an error always is; a
@@ -243,7 +247,7 @@ def check_codes(codes: list[str], where: str, *, warnings_only: bool) -> tuple[s
         plugged = []
         for name in related(upper):
             try:
-                rules = plugin(name).rules
+                rules = load(name).rules
             except PluginError as error:
                 raise ValueError(f"{where}: {error}") from None
             plugged += [rule.code for rule in rules if rule.code.startswith(upper)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
@@ -69,6 +70,7 @@ def _failure(error: BaseException) -> str:
 
 _LOADED: dict[str, Plugin] = {}
 _FAILED: dict[str, PluginError] = {}
+_LOCK = threading.RLock()
 
 
 def load(name: str) -> Plugin:
@@ -78,16 +80,17 @@ def load(name: str) -> Plugin:
         PluginError: two packages give the name, the name is no code prefix,
             the import raises, or what it gives is not rules of that prefix.
     """
-    if name in _LOADED:
-        return _LOADED[name]
-    if name in _FAILED:
-        raise _FAILED[name]
-    try:
-        plugin = _LOADED[name] = _import(name)
-    except PluginError as error:
-        _FAILED[name] = error
-        raise
-    return plugin
+    with _LOCK:  # the language server checks in a thread, and answers in another
+        if name in _LOADED:
+            return _LOADED[name]
+        if name in _FAILED:
+            raise _FAILED[name]
+        try:
+            plugin = _LOADED[name] = _import(name)
+        except PluginError as error:
+            _FAILED[name] = error
+            raise
+        return plugin
 
 
 def _import(name: str) -> Plugin:
@@ -106,7 +109,9 @@ def _import(name: str) -> Plugin:
         )
     try:
         given = point.load()
-    except Exception as error:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
         raise PluginError(f"{label}: importing {point.value} raised {_failure(error)}") from error
     items: Iterable[object]
     if isinstance(given, (type, StoryRule)) or not isinstance(given, (list, tuple)):
@@ -126,6 +131,16 @@ def _import(name: str) -> Plugin:
         rules.append(rule)
     if not rules:
         raise PluginError(f"{label}: {point.value} gives no rules")
+    # A rule's name is its table of options: it must be its own among every rule.
+    from storyfmt._house._registry import RULES  # noqa: PLC0415 - the registry imports this
+
+    for rule in rules:
+        for other in (*RULES, *(other for each in _LOADED.values() for other in each.rules)):
+            if other.name == rule.name:
+                raise PluginError(
+                    f"{label}: its rule {rule.code} is named {rule.name!r}, as {other.code} is;"
+                    " a rule's name must be its own"
+                )
     package, version = _package(point)
     return Plugin(name, package, version, tuple(sorted(rules, key=lambda rule: rule.code)))
 
@@ -135,7 +150,9 @@ def _rule(item: object, label: str, value: str) -> StoryRule:
     if isinstance(item, type) and issubclass(item, StoryRule):
         try:
             return item()
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:
             raise PluginError(f"{label}: {item.__name__}() raised {_failure(error)}") from error
     if isinstance(item, StoryRule):
         return item
@@ -148,7 +165,8 @@ def _problem(rule: StoryRule, prefix: str) -> str | None:
     """What is wrong with a plugin's rule, if anything."""
     kind = type(rule).__name__
     code = getattr(rule, "code", None)
-    if not isinstance(code, str) or not code.startswith(prefix) or not _CODE.fullmatch(code):
+    match = _CODE.fullmatch(code) if isinstance(code, str) else None
+    if match is None or match[1] != prefix:
         return f"{kind}.code must be {prefix} followed by digits, such as {prefix}101; got {code!r}"
     name = getattr(rule, "name", None)
     if not isinstance(name, str) or not _NAME.fullmatch(name):

@@ -30,7 +30,7 @@ from storyfmt._codes import own_rule
 from storyfmt._config import Config, ConfigError, Configs, Selection
 from storyfmt._diagnostics import Diagnostic, StoryFormatError
 from storyfmt._fixes import apply_edits, fix, fixable
-from storyfmt._house import House
+from storyfmt._house import House, RuleFailed
 from storyfmt._house._docs import documentation
 from storyfmt._parser import parse_text
 from storyfmt._plugins import rule_of
@@ -100,6 +100,15 @@ class Document:
         start = self.starts[number]
         end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+    def at(self, line: int, column: int, encoding: str) -> types.Position:
+        """The position of a line and column as diagnostics count them (from 1, in
+        characters, a byte-order mark at the start left out), kept in the text."""
+        number = min(max(line, 1), len(self.starts)) - 1
+        text = self.line(number)
+        bom = 1 if number == 0 and text.startswith("\ufeff") else 0
+        index = min(max(column - 1, 0) + bom, len(text))
+        return types.Position(number, _units(text[:index], encoding))
 
     def offset(self, position: types.Position, encoding: str) -> int:
         """The index in the text of a position."""
@@ -264,24 +273,11 @@ class StoryServer(LanguageServer):
 
     def span(self, document: Document, item: Diagnostic) -> types.Range:
         """Where a diagnostic stands, in the client's position encoding."""
-        encoding = self.encoding
-        line = item.line - 1
-        text = self.line_as_checked(document, line)
-        start = item.column - 1
-        end_line = (item.end_line or item.line) - 1
-        end = (item.end_column - 1) if item.end_column is not None else start + 1
-        end_text = text if end_line == line else self.line_as_checked(document, end_line)
-        start = min(start, len(text))
-        end = min(end, len(end_text))
+        end_column = item.end_column if item.end_column is not None else item.column + 1
         return types.Range(
-            types.Position(line, _units(text[:start], encoding)),
-            types.Position(end_line, _units(end_text[:end], encoding)),
+            document.at(item.line, item.column, self.encoding),
+            document.at(item.end_line or item.line, end_column, self.encoding),
         )
-
-    def line_as_checked(self, document: Document, number: int) -> str:
-        """A line as diagnostics count its columns: without a leading byte-order mark."""
-        line = document.line(number)
-        return line[1:] if number == 0 and line.startswith("\ufeff") else line
 
     def to_lsp(self, document: Document, item: Diagnostic, config: Config) -> types.Diagnostic:
         """A diagnostic as the protocol has it, linked to its rule's docs."""
@@ -458,9 +454,12 @@ def _fix_all(document: Document, checked: Checked) -> types.CodeAction | None:
         return None
     data = document.text.encode("utf-8", "surrogatepass")
     config = checked.config
-    fixed = fix(
-        data, form=document.form, wanted=lambda d: config.wants(d.code), house=checked.house
-    )
+    try:
+        fixed = fix(
+            data, form=document.form, wanted=lambda d: config.wants(d.code), house=checked.house
+        )
+    except RuleFailed:  # on the fixed story: nothing is offered, as check --fix writes nothing
+        return None
     if fixed.data == data:
         return None
     return types.CodeAction(
@@ -560,10 +559,9 @@ def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSy
         span = parsed.span(path)
         if span is None:
             return None
-        text = lines[span.line - 1]
         return types.Range(
-            types.Position(span.line - 1, _units(text[: span.column - 1], encoding)),
-            types.Position(span.line - 1, _units(text[: span.end_column - 1], encoding)),
+            document.at(span.line, span.column, encoding),
+            document.at(span.line, span.end_column, encoding),
         )
 
     def symbol(
@@ -594,7 +592,7 @@ def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSy
         if heading_range is None:
             continue
         whole = types.Range(
-            types.Position(first, 0), types.Position(last, _units(lines[last], encoding))
+            types.Position(first, 0), types.Position(last, _units(document.line(last), encoding))
         )
         children: list[types.DocumentSymbol] = []
         if name == "stats":
@@ -637,7 +635,7 @@ def completion(params: types.CompletionParams) -> types.CompletionList | None:
         return None
     number = params.position.line
     line = document.line(number)
-    typed = line[: _index(line, params.position.character, server.encoding)]
+    typed = line[: _index(line, params.position.character, server.encoding)].lstrip("\ufeff")
     config = server.checked(document).config
     items = [
         types.CompletionItem(label=label, kind=kind, detail=detail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -119,6 +120,8 @@ def _check_all(
         yield check_one("-", data, form, house_of(name))
     houses = [house_of(path) for path in on_disk]
     count, chunk = workers(len(on_disk), jobs)
+    if count > 1 and not _picklable(houses):
+        count = 1  # a plugin's rule that cannot go to a worker process is checked here
     if count > 1:
         with ProcessPoolExecutor(max_workers=count) as pool:
             found = pool.map(_check_in_worker, on_disk, houses, chunksize=chunk)
@@ -128,6 +131,15 @@ def _check_all(
         yield from (
             check_one(path, house=house) for path, house in zip(on_disk, houses, strict=True)
         )
+
+
+def _picklable(houses: list[House]) -> bool:
+    """Whether the houses can be sent to worker processes."""
+    try:
+        pickle.dumps(list({id(house): house for house in houses}.values()))
+    except Exception:
+        return False
+    return True
 
 
 def _cores() -> int:

@@ -41,6 +41,29 @@ class RuleFailed(Exception):
         self.rule = rule
 
 
+def _check_diagnostic(item: object, code: str) -> None:
+    """Check that a rule gave a diagnostic of its own code, at a place that can be.
+
+    Raises:
+        TypeError: not a diagnostic, or a message that is not text.
+        ValueError: another code, or no place in a story.
+    """
+    if not isinstance(item, Diagnostic):
+        raise TypeError(f"it gave a {type(item).__name__}, not a Diagnostic")
+    if item.code != code:
+        raise ValueError(f"it gave a diagnostic of {item.code}, not of its own code")
+    if not isinstance(item.message, str) or not isinstance(item.hint, (str, type(None))):
+        raise TypeError("it gave a diagnostic whose message or hint is not a string")
+    numbers = (item.line, item.column, item.end_line or item.line, item.end_column or item.column)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers):
+        raise ValueError(
+            f"it gave a diagnostic at line {item.line}, column {item.column}: lines and"
+            " columns count from 1"
+        )
+    if (item.end_line or item.line, item.end_column or item.column) < (item.line, item.column):
+        raise ValueError("it gave a diagnostic that ends before it starts")
+
+
 class House(NamedTuple):
     """The vocabularies a story is checked against, and the rules selected (of
     the house and of plugins), each with its options."""
@@ -52,20 +75,17 @@ class House(NamedTuple):
         """The warnings of the rules for one story, rule after rule.
 
         Raises:
-            RuleFailed: a rule raised, or gave something other than diagnostics
-                of its own code.
+            RuleFailed: a rule raised (even ``SystemExit``), or gave something
+                other than diagnostics of its own code, placed in the story.
         """
         for rule, options in self.rules:
             try:
                 found = list(rule.check(story, where, options))
                 for item in found:
-                    if not isinstance(item, Diagnostic):
-                        raise TypeError(f"it gave a {type(item).__name__}, not a Diagnostic")
-                    if item.code != rule.code:
-                        raise ValueError(
-                            f"it gave a diagnostic of {item.code}, not of its own code"
-                        )
-            except Exception as error:
+                    _check_diagnostic(item, rule.code)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:
                 raise RuleFailed(rule, error) from error
             yield from found
 

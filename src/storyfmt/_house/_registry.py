@@ -15,7 +15,7 @@ from storyfmt._house.point_count import PointCount
 from storyfmt._house.question_count import QuestionCount
 from storyfmt._house.tags_keywords_mismatch import TagsKeywordsMismatch
 from storyfmt._house.title_too_long import TitleTooLong
-from storyfmt._plugins import Plugin, PluginError, installed, load, loaded, rule_of
+from storyfmt._plugins import PluginError, installed, load, loaded, rule_of
 
 RULES: tuple[StoryRule, ...] = (
     TitleTooLong(),
@@ -32,23 +32,6 @@ RULES: tuple[StoryRule, ...] = (
 _BY_NAME = {rule.name: rule for rule in RULES}
 
 
-def plugin(name: str) -> Plugin:
-    """A plugin, loaded, whose rules' names are not those of other rules.
-
-    Raises:
-        PluginError: it cannot be loaded, or a rule's name is taken.
-    """
-    found = load(name)
-    for rule in found.rules:
-        for other in (*RULES, *(other for each in loaded() for other in each.rules)):
-            if other.name == rule.name and other is not rule:
-                raise PluginError(
-                    f"{found}: its rule {rule.code} is named {rule.name!r}, as {other.code} is;"
-                    " a rule's name must be its own"
-                )
-    return found
-
-
 def _by_name(name: str) -> StoryRule | None:
     """The rule of a name: of the house, else of a plugin (all are loaded to find
     it, but for those that fail)."""
@@ -56,7 +39,7 @@ def _by_name(name: str) -> StoryRule | None:
         return _BY_NAME[name]
     for each in installed():
         try:
-            plugin(each)
+            load(each)
         except PluginError:
             continue
     found = [rule for each in loaded() for rule in each.rules if rule.name == name]
