@@ -132,10 +132,10 @@ def _import(name: str) -> Plugin:
     if not rules:
         raise PluginError(f"{label}: {point.value} gives no rules")
     # A rule's name is its table of options: it must be its own among every rule.
-    from storyfmt._house._registry import RULES  # noqa: PLC0415 - the registry imports this
+    from storyfmt._house._registry import every_rule  # noqa: PLC0415 - it imports this module
 
     for rule in rules:
-        for other in (*RULES, *(other for each in _LOADED.values() for other in each.rules)):
+        for other in every_rule():
             if other.name == rule.name:
                 raise PluginError(
                     f"{label}: its rule {rule.code} is named {rule.name!r}, as {other.code} is;"
@@ -217,6 +217,12 @@ def rule_of(code: str) -> tuple[Plugin, StoryRule] | None:
         return None
     found = [rule for rule in plugin.rules if rule.code == code]
     return (plugin, found[0]) if found else None
+
+
+def owner(code: str) -> str:
+    """Who gives the rule of a code, as messages name it: its plugin, or storyfmt."""
+    found = rule_of(code)
+    return str(found[0]) if found is not None else "storyfmt"
 
 
 def loaded() -> list[Plugin]:

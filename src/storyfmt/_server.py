@@ -38,6 +38,7 @@ from storyfmt._report import FileReport
 from storyfmt._ruledocs import help_url, rule_help
 from storyfmt._rules import Form, form_of
 from storyfmt._source import detect_kind, split_lines
+from storyfmt._transform import Parsed
 from storyfmt._vocabulary import SECTIONS, STATS_FIELDS
 
 LANGUAGE = "story"
@@ -515,16 +516,14 @@ def _rule_docs(code: str, config: Config) -> str:
     return f"**{code}** `{rule.name}` ({plugin})\n\n{documentation(rule)}"
 
 
-def _sections(document: Document) -> list[tuple[str, str, int, int]]:
-    """Each part of a story: its field, its heading, and its first and last lines
-    (0-based; trailing blank lines left out)."""
-    _, parsed = parse_text(document.text)
+def _sections(parsed: Parsed, lines: list[str]) -> list[tuple[str, str, int, int]]:
+    """Each part of a parsed story: its field, its heading, and its first and
+    last lines (0-based; trailing blank lines left out)."""
     headings = sorted(
         (span.line - 1, section.field, section.heading)
         for section in SECTIONS
         if (span := parsed.span((section.field,))) is not None
     )
-    lines = split_lines(document.text)
     parts = []
     for index, (line, name, heading) in enumerate(headings):
         last = headings[index + 1][0] - 1 if index + 1 < len(headings) else len(lines) - 1
@@ -539,9 +538,10 @@ def folding_range(params: types.FoldingRangeParams) -> list[types.FoldingRange] 
     document = _document(params.text_document.uri)
     if document is None or document.form != "text":
         return None
+    _, parsed = parse_text(document.text)
     return [
         types.FoldingRange(start_line=first, end_line=last, kind=types.FoldingRangeKind.Region)
-        for _, _, first, last in _sections(document)
+        for _, _, first, last in _sections(parsed, split_lines(document.text))
         if last > first
     ]
 
@@ -587,7 +587,7 @@ def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSy
     if title is not None:
         symbols.append(symbol(str(parsed.fields.get("title", "")), types.SymbolKind.String, title))
     fields = parsed.fields
-    for name, heading, first, last in _sections(document):
+    for name, heading, first, last in _sections(parsed, lines):
         heading_range = range_of((name,))
         if heading_range is None:
             continue

@@ -39,9 +39,8 @@ from storyfmt._config import (
 from storyfmt._diagnostics import Diagnostic
 from storyfmt._fixes import fix, fixable
 from storyfmt._house import House, RuleFailed
-from storyfmt._house._base import StoryRule
 from storyfmt._house._registry import configured
-from storyfmt._plugins import rule_of
+from storyfmt._plugins import owner
 from storyfmt._report import (
     FileReport,
     write_github,
@@ -85,14 +84,13 @@ def diagnose_all(data: str | bytes, form: Form, house: House) -> tuple[list[Diag
         try:
             return diagnose(data, form=form, house=house), failures
         except RuleFailed as error:
-            failures.append(f"{_owner(error.rule)}: {error}")
+            failures.append(_failure(error))
             house = house.without(error.rule)
 
 
-def _owner(rule: StoryRule) -> str:
-    """Who gives a rule: its plugin, or storyfmt."""
-    found = rule_of(rule.code)
-    return str(found[0]) if found is not None else "storyfmt"
+def _failure(error: RuleFailed) -> str:
+    """A rule's failure as reported: who gives the rule, and what it raised."""
+    return f"{owner(error.rule.code)}: {error}"
 
 
 def workers(files: int, jobs: int) -> tuple[int, int]:
@@ -306,7 +304,7 @@ class _Fixing:
         except CommandError as error:
             return replace(report, failure=str(error).removeprefix(f"{source}: "))
         except RuleFailed as error:  # on the fixed story, and so nothing was written
-            return replace(report, rule_failures=[f"{_owner(error.rule)}: {error}"])
+            return replace(report, rule_failures=[_failure(error)])
         if self.args.diff:
             return report
         lines = split_lines(decode(fixed.data)) if fixed.remaining else None

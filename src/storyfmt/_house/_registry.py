@@ -15,7 +15,7 @@ from storyfmt._house.point_count import PointCount
 from storyfmt._house.question_count import QuestionCount
 from storyfmt._house.tags_keywords_mismatch import TagsKeywordsMismatch
 from storyfmt._house.title_too_long import TitleTooLong
-from storyfmt._plugins import PluginError, installed, load, loaded, rule_of
+from storyfmt._plugins import PluginError, installed, load, loaded, owner
 
 RULES: tuple[StoryRule, ...] = (
     TitleTooLong(),
@@ -29,21 +29,28 @@ RULES: tuple[StoryRule, ...] = (
 )
 """Every house rule of storyfmt, in the order of their codes."""
 
-_BY_NAME = {rule.name: rule for rule in RULES}
+
+def every_rule() -> tuple[StoryRule, ...]:
+    """The house rules, then the rules of the plugins loaded, by prefix."""
+    return (*RULES, *(rule for plugin in loaded() for rule in plugin.rules))
 
 
 def _by_name(name: str) -> StoryRule | None:
-    """The rule of a name: of the house, else of a plugin (all are loaded to find
-    it, but for those that fail)."""
-    if name in _BY_NAME:
-        return _BY_NAME[name]
-    for each in installed():
-        try:
-            load(each)
-        except PluginError:
-            continue
-    found = [rule for each in loaded() for rule in each.rules if rule.name == name]
-    return found[0] if found else None
+    """The rule of a name: of the house or of a plugin loaded, else of a plugin
+    not yet loaded (all are loaded to find it, but for those that fail)."""
+    found = _named(name)
+    if found is None:
+        for each in installed():
+            try:
+                load(each)
+            except PluginError:
+                continue
+        found = _named(name)
+    return found
+
+
+def _named(name: str) -> StoryRule | None:
+    return next((rule for rule in every_rule() if rule.name == name), None)
 
 
 # The keys of [tool.storyfmt.vocabulary]: each names a field of Vocabulary, and
@@ -101,7 +108,7 @@ def read_rules(value: object) -> dict[str, Options]:
         rule = _by_name(slug)
         if rule is None:
             code = slug.upper()
-            every = (*RULES, *(rule for each in loaded() for rule in each.rules))
+            every = every_rule()
             named = [each.name for each in every if each.code == code]
             advice = (
                 f"write its name: {named[0]}"
@@ -132,11 +139,10 @@ def _configure(rule: StoryRule, given: Mapping[str, object]) -> Options:
     except SettingError:
         raise
     except Exception as error:
-        found = rule_of(rule.code)
-        owner = f"{found[0]}: " if found is not None else ""
         raise SettingError(
             ("rules", rule.name),
-            f"{owner}{rule.code} raised {type(error).__name__}: {error} on its options",
+            f"{owner(rule.code)}: {rule.code} raised {type(error).__name__}: {error}"
+            " on its options",
         ) from error
 
 
@@ -148,10 +154,9 @@ def configured(
     """The house of a configuration: its vocabularies, and the rules it selects,
     of the house and of the plugins loaded, with the options it gives them
     (their defaults otherwise)."""
-    every = (*RULES, *(rule for each in loaded() for rule in each.rules))
     rules = tuple(
         (rule, options.get(rule.name) or _configure(rule, {}))
-        for rule in every
+        for rule in every_rule()
         if selected(rule.code)
     )
     return House(vocabulary, rules)
