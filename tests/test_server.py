@@ -295,14 +295,19 @@ def _apply(text: str, edits: Sequence[types.TextEdit], encoding: str) -> str:
     return text
 
 
-async def test_formatting_gives_the_canonical_form(client: StoryClient, workspace: Path) -> None:
-    messy = "20\nTitle 🙂\n\n\n\nThe Breakdown\n\n- A point.\n"
-    uri = _opened(client, workspace, "stories/messy-#.story", messy)
-    edits = await client.text_document_formatting_async(
+async def _formatted(client: StoryClient, uri: str) -> Sequence[types.TextEdit] | None:
+    """The edits that format a document, as an editor asks for them."""
+    return await client.text_document_formatting_async(
         types.DocumentFormattingParams(
             types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
         )
     )
+
+
+async def test_formatting_gives_the_canonical_form(client: StoryClient, workspace: Path) -> None:
+    messy = "20\nTitle 🙂\n\n\n\nThe Breakdown\n\n- A point.\n"
+    uri = _opened(client, workspace, "stories/messy-#.story", messy)
+    edits = await _formatted(client, uri)
     assert edits
     assert _apply(messy, edits, _encoding(client)) == storyfmt.dumps(storyfmt.loads(messy))
 
@@ -312,11 +317,7 @@ async def test_formatting_keeps_a_stories_crlf_line_breaks(
 ) -> None:
     messy = "20\r\nTitle\r\n\r\n\r\nThe Breakdown\r\n\r\n* A point.\r\n"
     uri = _opened(client, workspace, "stories/crlf-#.story", messy)
-    edits = await client.text_document_formatting_async(
-        types.DocumentFormattingParams(
-            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
-        )
-    )
+    edits = await _formatted(client, uri)
     assert edits
     canonical = storyfmt.dumps(storyfmt.loads(messy)).replace("\n", "\r\n")
     assert _apply(messy, edits, _encoding(client)) == canonical
@@ -331,11 +332,7 @@ async def test_formatting_can_change_only_the_line_breaks(
     canonical = storyfmt.dumps(storyfmt.loads(SEED))
     crlf = canonical.replace("\n", "\r\n")
     uri = _opened(client, workspace, f"{folder.name}/crlf-#.story", crlf)
-    edits = await client.text_document_formatting_async(
-        types.DocumentFormattingParams(
-            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
-        )
-    )
+    edits = await _formatted(client, uri)
     assert edits
     assert _apply(crlf, edits, _encoding(client)) == canonical
 
@@ -343,11 +340,7 @@ async def test_formatting_can_change_only_the_line_breaks(
 async def test_formatting_refuses_a_story_with_errors(client: StoryClient, workspace: Path) -> None:
     uri = _opened(client, workspace, "stories/broken-#.story", LOWER)
     before = len(client.messages)
-    edits = await client.text_document_formatting_async(
-        types.DocumentFormattingParams(
-            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
-        )
-    )
+    edits = await _formatted(client, uri)
     assert edits is None
     (message,) = client.messages[before:]
     assert message.message.startswith("storyfmt: not formatted: line 3: ")
@@ -504,11 +497,7 @@ async def test_documents_that_are_not_stories_are_not_touched(
     text = "story stats\n"
     uri = _uri(workspace, "README-#.md", text)
     _open(client, uri, text, language="markdown")
-    edits = await client.text_document_formatting_async(
-        types.DocumentFormattingParams(
-            types.TextDocumentIdentifier(uri), types.FormattingOptions(4, True)
-        )
-    )
+    edits = await _formatted(client, uri)
     assert edits is None
     await asyncio.sleep(0.3)
     assert uri not in client.diagnostics
