@@ -22,7 +22,16 @@ settings.load_profile(
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 CORPUS = TESTS / "corpus"
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_DIGESTS = {
+    "card-japan-korea-summit.txt": (
+        "8206e206c3a125a370c94e48a1249e28e5176c8b8cd2828e414361bb07222e18"
+    ),
+    "brief-japan-korea-summit.txt": (
+        "0fa63b35a40608266d08e21ecfc369987e773f06679fccabb0c8ff5ca9e5a3b1"
+    ),
+}
+"""The SHA-256 of the two original story files, as they were received: the
+corpus and the examples keep them byte for byte."""
 DATA = TESTS / "data"
 
 
