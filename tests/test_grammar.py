@@ -174,9 +174,10 @@ def test_lark_cython_gives_the_same_results_as_pure_python() -> None:
     st.sampled_from(["", " ", "\t "]),
 )
 def test_tag_lines_split_into_items_as_str_split_does(body: str, indent: str) -> None:
-    """The grammar splits a tag line like ``content[:-2].split(" / ")``."""
+    """The grammar splits a tag line like ``content[:-1].split(" / ")``: every
+    ``" / "`` separates, so no item ends with ``" /"``."""
     line = indent + body.strip(" \t") + " /"
-    pieces = [piece.strip(" \t") for piece in line.strip(" \t")[:-2].split(" / ")]
+    pieces = [piece.strip(" \t") for piece in line.strip(" \t")[:-1].split(" / ")]
     found = storyfmt.validate(f"Title\n{line}\n")
     assert sum(item.code == "SF214" for item in found) == pieces.count("")
     if not found:
