@@ -51,6 +51,7 @@ class Rule(str, enum.Enum):
     EMPTY_TAG = "SF214"
     AFTER_FOOTER = "SF215"
     BRIEF_WITHOUT_HEADING = "SF216"
+    KEY_COLON = "SF217"
     # Values
     INVALID_NUMBER = "SF301"
     INVALID_INTEGER = "SF302"
@@ -70,6 +71,7 @@ class Rule(str, enum.Enum):
     DUPLICATE_TAG = "SF506"
     DUPLICATE_POINT = "SF507"
     DUPLICATE_QUESTION = "SF508"
+    NEAR_MISS = "SF509"
     # House rules: off until selected, with options in the configuration
     TITLE_TOO_LONG = "SF601"
     HEADLINE_TOO_LONG = "SF602"
@@ -137,6 +139,7 @@ _CATALOGUE: dict[Rule, tuple[Severity, str]] = {
     Rule.EMPTY_TAG: ("error", "an empty item in a tag line"),
     Rule.AFTER_FOOTER: ("error", "text after 'You're all caught up'"),
     Rule.BRIEF_WITHOUT_HEADING: ("error", "a brief that does not start with a heading"),
+    Rule.KEY_COLON: ("error", "a Story Stats key written with a colon"),
     Rule.INVALID_NUMBER: ("error", "Virality that is not a decimal number"),
     Rule.INVALID_INTEGER: ("error", "Articles that is not a whole number"),
     Rule.INVALID_DURATION: ("error", "a Duration that is not '<number> <unit>'"),
@@ -156,6 +159,10 @@ _CATALOGUE: dict[Rule, tuple[Severity, str]] = {
     Rule.DUPLICATE_TAG: ("warning", "the same item twice in one tag line"),
     Rule.DUPLICATE_POINT: ("warning", "the same Breakdown point twice"),
     Rule.DUPLICATE_QUESTION: ("warning", "the same Further Learning question twice"),
+    Rule.NEAR_MISS: (
+        "warning",
+        "text that reads like a heading, a key, a rank or a tag line written another way",
+    ),
     Rule.TITLE_TOO_LONG: ("warning", "a title longer than the house allows"),
     Rule.HEADLINE_TOO_LONG: ("warning", "a headline longer than the house allows"),
     Rule.MISSING_STAT: ("warning", "a card without a Story Stats key the house requires"),
@@ -179,10 +186,12 @@ _FIXES: dict[Rule, Applicability] = {
     Rule.UNEXPECTED_LINE: "safe",
     Rule.HEADER_TOO_LONG: "safe",
     Rule.MISSING_VALUE: "safe",
+    Rule.KEY_COLON: "safe",
     Rule.LONG_QUESTION: "safe",
     Rule.NOT_A_TAG_LINE: "unsafe",
     Rule.INVALID_DURATION: "safe",
     Rule.QUESTION_MARK: "unsafe",
+    Rule.NEAR_MISS: "unsafe",
 }
 
 

@@ -60,6 +60,8 @@ __all__ = [
 # other than tab, a byte-order mark, and lone surrogates.
 _FORBIDDEN = re.compile(f"[\n{FORBIDDEN_RANGES}]")
 _DIGITS = re.compile(r"[0-9]+")
+_KEY_COLON = re.compile(r":(?:[ \t]|$)")
+_KNOWN_KEY_HEAD = re.compile("(" + "|".join(map(re.escape, STATS_FIELDS)) + r")[ \t:]")
 
 
 def _fail(rule: Rule, message: str) -> PydanticCustomError:
@@ -182,6 +184,19 @@ def _check_other_key(value: str) -> str:
                 f"is a known key, which has its own field '{STATS_FIELDS[value]}'",
             )
         raise _fail(Rule.KEY_CASE, f"differs from the known key '{known}' only in case")
+    if _KEY_COLON.search(value):
+        raise _fail(
+            Rule.INVALID_TEXT,
+            "must not hold a colon before whitespace or its end (a key and its value go on"
+            " two lines)",
+        )
+    head = _KNOWN_KEY_HEAD.match(value)
+    if head is not None:
+        raise _fail(
+            Rule.INVALID_TEXT,
+            f"must not start with the known key '{head.group(1)}' and a colon or whitespace"
+            " (such a line reads as that key)",
+        )
     return value
 
 

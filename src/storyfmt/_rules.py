@@ -4,18 +4,21 @@ and ``validate``, which reports every error and warning of a story."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from typing import Any, Literal
 
 from storyfmt._codes import Rule
-from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, quote
+from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote, replace_line
 from storyfmt._house import House, Vocabulary
 from storyfmt._models import StoryBrief, StoryCard
+from storyfmt._nearmiss import as_tag_line, near_miss
 from storyfmt._parser import parse_text
 from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
-from storyfmt._transform import Path_, Where
+from storyfmt._transform import Parsed, Path_, Where
 from storyfmt._values import Span, placed
-from storyfmt._vocabulary import Kind
+from storyfmt._vocabulary import STATS_FIELDS, Kind, headings_of, section_of
 
 HOUSE = House()
 """No house rules, and the format's own vocabularies."""
@@ -147,6 +150,97 @@ def check_rules(
         )
 
 
+_RANK_LIKE = re.compile(r"#[ \t]*([0-9]+)")
+_LONGEST_NEAR_MISS = 100
+"""Lines longer than this are never a heading, a key, a rank or a tag line."""
+
+
+def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
+    """Warnings for lines of story text that read like a heading, a key, a rank
+    or a tag line written another way (``SF509``).
+
+    Only story text has them: in JSON or YAML a value is never a slip of the
+    story's layout.
+    """
+    lines = parsed.text.split("\n")
+    kind = parsed.kind
+
+    def warn(number: int, what: str, meant: str) -> Diagnostic:
+        raw = lines[number - 1]
+        found = raw.strip(" \t")
+        column = len(raw) - len(raw.lstrip(" \t")) + 1
+        return diagnostic(
+            Rule.NEAR_MISS,
+            number,
+            column,
+            f"{quote(found)} reads as {what}; did you mean {quote(meant)}?",
+            end_column=column + len(found),
+            hint=f"write {quote(meant)} if that is what it is; as written, the line is read"
+            f" as {what}",
+            fix=replace_line(
+                number,
+                column,
+                found,
+                meant,
+                message=f"write {quote(meant)}",
+                applicability="unsafe",
+            ),
+        )
+
+    def heading(number: int, what: str) -> Diagnostic | None:
+        line = lines[number - 1].strip(" \t")
+        if len(line) > _LONGEST_NEAR_MISS or section_of(line, kind) is not None:
+            return None
+        miss = near_miss(line, headings_of(kind))
+        return None if miss is None else warn(number, what, miss.meant)
+
+    if kind == "brief":
+        section = ""
+        for number, line in enumerate(lines, 1):
+            found = section_of(line.strip(" \t"), kind)
+            if found is not None:
+                section = found.heading
+            elif section and line.strip(" \t"):
+                problem = heading(number, f"text of {quote(section)}")
+                if problem is not None:
+                    yield problem
+        return
+    fields = parsed.fields
+    title = parsed.span(("title",))
+    if title is not None:
+        text = fields.get("title", "")
+        rank = _RANK_LIKE.fullmatch(text)
+        brief = near_miss(text, headings_of("brief"))
+        if rank is not None:
+            yield warn(title.line, "the title", rank.group(1))
+        elif brief is not None:
+            yield warn(title.line, "the title of a card", brief.meant)
+        elif (problem := heading(title.line, "the title")) is not None:
+            yield problem
+    headline = parsed.span(("headline",))
+    if headline is not None and fields.get("headline", "").endswith("/"):
+        yield warn(headline.line, "the headline", as_tag_line(fields["headline"]))
+    stats = fields.get("stats") or {}
+    for key in stats.get("other") or {}:
+        place = parsed.span(("stats", "other", key, "[key]"))
+        if place is None:
+            continue
+        problem = heading(place.line, "a Story Stats key")
+        if problem is None and (miss := near_miss(key, STATS_FIELDS)) is not None:
+            problem = warn(place.line, "another Story Stats key", miss.meant)
+        if problem is not None:
+            yield problem
+    for number, item in enumerate(fields.get("further_learning") or ()):
+        for part, what in (("question", "a question"), ("answer", "a line of an answer")):
+            place = parsed.span(("further_learning", number, part))
+            if place is None:
+                continue
+            for offset in range(item[part].count("\n") + 1):
+                problem = heading(place.line + offset, what)
+                if problem is not None:
+                    yield problem
+
+
 def _warnings(
     fields: Mapping[str, Any], story: StoryCard | StoryBrief | None, where: Where, house: House
 ) -> Iterator[Diagnostic]:
@@ -216,7 +310,9 @@ def diagnose(
         faulty = {item.line for item in errors}
         fields = {"kind": parsed.kind, **parsed.fields}
         warnings: Iterable[Diagnostic] = (
-            item for item in _warnings(fields, story, parsed.span, house) if item.line not in faulty
+            item
+            for item in chain(_near_misses(parsed), _warnings(fields, story, parsed.span, house))
+            if item.line not in faulty
         )
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):

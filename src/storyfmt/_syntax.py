@@ -32,14 +32,18 @@ from storyfmt._diagnostics import (
     replace_line,
 )
 from storyfmt._grammar import Fault, Stand
-from storyfmt._transform import Part, heading_hint, meant_heading
+from storyfmt._nearmiss import as_tag_line, missed_heading, near_miss
+from storyfmt._transform import Part, Stat, heading_hint
+from storyfmt._values import content
 from storyfmt._vocabulary import (
     BRIEF_SECTIONS,
     DURATION_UNITS,
     SECTIONS,
     STATS_FIELDS,
+    STATS_KEY_TERMINALS,
     Kind,
     Section,
+    headings_of,
     section_of,
 )
 
@@ -133,7 +137,11 @@ _NEGATIVE = {
     "DECIMAL": ("Virality", re.compile(r"-[0-9]+(?:\.[0-9]+)?")),
     "INTEGER": ("Articles", re.compile(r"-[0-9]+")),
 }
-_INLINE_PAIR = re.compile("(" + "|".join(map(re.escape, STATS_FIELDS)) + r")[ \t]*:[ \t]*(.*)")
+_INLINE_PAIR = re.compile(
+    "(" + "|".join(map(re.escape, STATS_FIELDS)) + r")([ \t]*:[ \t]*|[ \t]+)(.*)"
+    r"|(.+?)([ \t]*:)(?:[ \t]+(.*))?"
+)
+_DIGITS_ONLY = re.compile(r"[0-9]+")
 _RANK_LIKE = re.compile(r"[^\w\s]*[ \t]*[0-9]+[ \t]*[^\w\s]*")
 
 
@@ -146,6 +154,17 @@ def _line_at(text: str, start: int) -> tuple[str, int]:
 
 def _content(token: Token) -> str:
     return str(token.value).strip(" \t\n")
+
+
+def _past_blanks(text: str, start: int) -> int:
+    """Where the first line at or after ``start`` that is not blank starts."""
+    pos = start
+    while pos < len(text):
+        line, end = _line_at(text, pos)
+        if line:
+            return pos
+        pos = end
+    return len(text)
 
 
 Mend = Callable[[int, int, str], Fix]
@@ -168,11 +187,14 @@ def _blank_line_before(line: int, column: int, content: str) -> Fix:
     return Fix("safe", "insert a blank line between the question and its answer", (edit,))
 
 
-def _heading_advice(found: str) -> tuple[str | None, Mend | None]:
+def _heading_advice(found: str, kind: Kind) -> tuple[str | None, Mend | None]:
     """The hint for a line that may be a heading written another way, and its fix."""
-    heading = meant_heading(found)
-    fix = None if heading is None else rewrite(heading, f"write the heading as {quote(heading)}")
-    return heading_hint(found), fix
+    miss = near_miss(found, headings_of(kind))
+    if miss is None:
+        return heading_hint(found) if kind == "card" else None, None
+    return missed_heading(found, miss)[1], rewrite(
+        miss.meant, f"write the heading as {quote(miss.meant)}"
+    )
 
 
 class Recovery:
@@ -206,19 +228,15 @@ class Recovery:
             return self._after_footer(fault, previous, found)
         if self.kind == "card" and heading is None and previous is not None:
             if previous.type == "RANK":
-                # Digits alone before a blank line or a heading: a title, not a rank.
-                self._report_at(
-                    previous,
-                    Rule.INVALID_TEXT,
-                    f"the title {quote(_content(previous))} is only digits, which would read"
-                    " back as a rank",
-                    hint="a title needs more than digits; a rank goes on the line before it",
-                )
-                fault.feed("TITLE")
-                fault.move_to(here)
-                return True
-            if found and what is None:
-                return self._stray(fault, previous, heading, found)
+                return self._after_rank(fault, previous, found, here, next_line)
+            if self._brief_misread(fault):
+                return False
+        if found and what is None and self._as_heading(fault, found, next_line):
+            return True
+        if heading is not None and heading.type == "STATS" and self._key_for_heading(fault, here):
+            return True
+        if self.kind == "card" and heading is None and previous is not None and found and not what:
+            return self._stray(fault, previous, heading, found)
         expected = set(fault.expected)
         if "QUESTION" in expected and found and what is None:
             return self._question_without_blank(fault)
@@ -236,15 +254,113 @@ class Recovery:
             return self._misplaced(fault, what)
         if terminal is not None and WANTED[terminal].wrong is not None:
             # A wrong line: it stands for the line expected there.
-            self._wrong(fault, terminal, previous, heading, found)
-            for type_ in WANTED[terminal].stand_in:
-                fault.feed(type_)
+            if not self._wrong(fault, terminal, previous, heading, found):
+                for type_ in WANTED[terminal].stand_in:
+                    fault.feed(type_)
             if terminal == "BULLET" and heading_hint(found) is not None:
                 # A heading misspelt: its section is not read as The Breakdown's.
                 next_line = self._next_heading(next_line)
+            elif terminal == "BULLET":
+                # A bullet line owns the blank lines after it.
+                next_line = _past_blanks(self.text, next_line)
             fault.move_to(next_line)
             return True
         return self._stray(fault, previous, heading, found)
+
+    # ---- repairs
+
+    def _after_rank(self, fault: Fault, rank: Token, found: str, here: int, next_line: int) -> bool:
+        """The line after a rank is not a title."""
+        if _DIGITS_ONLY.fullmatch(found):
+            self._report_line(
+                fault,
+                Rule.INVALID_TEXT,
+                f"the title {quote(found)} is only digits, which would read back as a rank",
+                hint=f"the line above, {quote(_content(rank))}, is the rank; a title needs"
+                " more than digits",
+            )
+            fault.feed("TITLE")
+            fault.move_to(next_line)
+            return True
+        if found and section_of(found, "brief") is not None:
+            self._report_line(
+                fault,
+                Rule.BRIEF_WITHOUT_HEADING,
+                f"{quote(found)} starts a brief, and a brief has no rank: the line"
+                f" {quote(_content(rank))} above it makes the story a card",
+                hint="remove the rank, so that the brief starts with its heading",
+            )
+            return False
+        # Digits alone before a blank line or a heading: a title, not a rank.
+        self._report_at(
+            rank,
+            Rule.INVALID_TEXT,
+            f"the title {quote(_content(rank))} is only digits, which would read back as a rank",
+            hint="a title needs more than digits; a rank goes on the line before it",
+        )
+        fault.feed("TITLE")
+        fault.move_to(here)
+        return True
+
+    def _brief_misread(self, fault: Fault) -> bool:
+        """A card whose title is a brief heading written another way, and whose
+        lines after it do not make a card: a brief, misread. Report it at the title."""
+        title = self._title(fault)
+        miss = None if title is None else near_miss(_content(title), headings_of("brief"))
+        if title is None or miss is None:
+            return False
+        message, hint = missed_heading(_content(title), miss)
+        fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+        self._report_at(title, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
+        return True
+
+    def _as_heading(self, fault: Fault, found: str, next_line: int) -> bool:
+        """A line that is a heading written another way, where that heading may
+        stand: report it, and read it as that heading."""
+        miss = near_miss(found, headings_of(self.kind))
+        if miss is None:
+            return False
+        section = section_of(miss.meant, self.kind)
+        if section is None or not fault.accepts(section.terminal):
+            return False
+        message, hint = missed_heading(found, miss)
+        fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+        self._report_line(fault, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
+        fault.feed(section.terminal, miss.meant)
+        fault.move_to(_past_blanks(self.text, next_line))
+        return True
+
+    def _key_for_heading(self, fault: Fault, here: int) -> bool:
+        """A Story Stats key that is a card heading written another way, found
+        when the pairs after it no longer pair up: report it at the key, and go
+        on from the heading it was meant to be, or from the next heading."""
+        stack = fault.parser.parser_state.value_stack
+        unpaired = bool(stack) and isinstance(stack[-1], Token) and stack[-1].type == "OTHER_KEY"
+        if not unpaired and not fault.blank_before():
+            return False
+        keys = [value.key for value in stack if isinstance(value, Stat)]
+        if unpaired:
+            keys.append(stack[-1])
+        for key in keys:
+            if isinstance(key, Stand):
+                continue
+            miss = near_miss(content(key), headings_of("card"))
+            if miss is None:
+                continue
+            message, hint = missed_heading(content(key), miss)
+            fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+            self._report_at(key, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
+            last = unpaired and key is keys[-1]
+            if unpaired:
+                fault.feed("VALUE")
+            section = section_of(miss.meant, "card")
+            if last and section is not None and fault.accepts(section.terminal):
+                fault.feed(section.terminal, miss.meant)
+                fault.move_to(_past_blanks(self.text, here))
+            else:
+                fault.move_to(self._next_heading(here))
+            return True
+        return False
 
     # ---- reporting
 
@@ -300,7 +416,10 @@ class Recovery:
         hint: str | None,
         fix: Mend | None = None,
     ) -> None:
-        """Report a problem at the content of ``raw``, the text of line ``line``."""
+        """Report a problem at the content of ``raw``, the text of line ``line``;
+        a second problem on one line would only be a consequence of the first."""
+        if self.problems and self.problems[-1].line == line:
+            return
         content = raw.strip(" \t")
         column = raw.index(content[0]) + 1 if content else 1
         self.problems.append(
@@ -340,16 +459,17 @@ class Recovery:
 
     def _wrong(
         self, fault: Fault, terminal: str, previous: Token | None, heading: Token | None, found: str
-    ) -> None:
-        """Report a line of the wrong kind, on that line."""
+    ) -> bool:
+        """Report a line of the wrong kind, on that line; True when the line was
+        given to the parser as what it was meant to be."""
         if terminal in _NEGATIVE and _NEGATIVE[terminal][1].fullmatch(found):
             key = _NEGATIVE[terminal][0]
             self._report_line(
                 fault, Rule.OUT_OF_RANGE, f"{key} must not be negative, got {quote(found)}"
             )
-            return
+            return False
         if isinstance(previous, Stand) and previous.type == terminal == "BULLET":
-            return  # one error for a run of lines, however long
+            return False  # one error for a run of lines, however long
         wrong = WANTED[terminal].wrong
         assert wrong is not None
         code, message = wrong
@@ -357,16 +477,33 @@ class Recovery:
         fix = None
         if terminal == "OTHER_KEY":
             pair = _INLINE_PAIR.fullmatch(found)
-            key, value = (pair.group(1), pair.group(2)) if pair else (found, "")
+            key, value = (
+                ("", "") if pair is None else (pair[1] or pair[4], pair[3] or pair[6] or "")
+            )
+            if pair is not None and not value and ":" in (pair[2] or pair[5]):
+                # A key with a colon: the key, and its value on the next line.
+                self._report_line(
+                    fault,
+                    Rule.KEY_COLON,
+                    f"{quote(found)}: a key is written without a colon",
+                    f"write {quote(key)}, with its value on the next line",
+                    fix=rewrite(key, f"write the key as {quote(key)}"),
+                )
+                fault.feed(STATS_KEY_TERMINALS.get(key, "OTHER_KEY"), key)
+                return True
+            key = key or found
             hint = f"write {quote(key)} on one line and {quote(value)} on the next"
             if pair and value:
                 fix = rewrite(f"{key}\n{value}", "put the key and its value on two lines")
         elif terminal == "BULLET":
-            if found[0] in BULLET_MARKERS:
+            if found in BULLET_MARKERS:
+                message = "empty bullet {found}: a point needs text after its marker"
+                hint = "write the point after the marker, or remove the line"
+            elif found[0] in BULLET_MARKERS:
                 hint = "put a space after the bullet marker"
                 fix = rewrite(f"{found[0]} {found[1:]}", hint)
             else:
-                hint, fix = _heading_advice(found)
+                hint, fix = _heading_advice(found, self.kind)
         elif terminal == "DURATION":
             parts = found.split()
             if (
@@ -378,8 +515,9 @@ class Recovery:
                 hint = "units are written in lower case"
                 fix = rewrite(f"{parts[0]} {unit}", "write the unit in lower case")
         elif terminal == "FIRST_TAG":
-            fix = rewrite(f"{found} /", "end the line with ' /'", "unsafe")
+            fix = rewrite(as_tag_line(found), "end the line with ' /'", "unsafe")
         self._report_line(fault, code, message.format(found=quote(found)), hint, fix=fix)
+        return False
 
     # ---- skipping
 
@@ -459,7 +597,7 @@ class Recovery:
         if fault.at_end:
             return False
         blank = fault.blank_before()
-        hint, fix = _heading_advice(found)
+        hint, fix = _heading_advice(found, self.kind)
         if self.kind == "brief" and heading is None:
             self._report_line(
                 fault,
@@ -567,6 +705,20 @@ class Recovery:
                 f"{quote(_content(title))} is not a rank: a rank is digits only",
                 hint=f"write the rank as {digits}",
                 fix=rewrite(digits, f"write the rank as {digits}"),
+            )
+        elif count == 1 and tags and (found.endswith("/") or " / " in found):
+            meant = as_tag_line(found)
+            slip = (
+                "has no space before its final slash"
+                if found.endswith("/")
+                else "has no final ' /'"
+            )
+            self._report_line(
+                fault,
+                Rule.HEADER_TOO_LONG,
+                f"the tag line {quote(found)} {slip}: a tag line ends with ' /'",
+                hint=f"write the tags as {quote(meant)}",
+                fix=rewrite(meant, "end the tag line with ' /'"),
             )
         else:
             more = count - 1

@@ -19,6 +19,7 @@ from lark import Token
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, quote
 from storyfmt._grammar import Stand
+from storyfmt._nearmiss import missed_heading, near_miss
 from storyfmt._values import (
     Span,
     at,
@@ -30,7 +31,7 @@ from storyfmt._values import (
     tag_items,
     whole_number,
 )
-from storyfmt._vocabulary import SECTIONS, Kind
+from storyfmt._vocabulary import SECTIONS, Kind, headings_of
 
 _LETTERS = re.compile(r"[^a-z0-9]+")
 
@@ -81,7 +82,8 @@ def _part(name: str, heading: Token | None) -> Part:
 
 def _stat(field: str | None, children: list[Token], convert: Any = None) -> Stat:
     key, value = children
-    if isinstance(key, Stand) or isinstance(value, Stand):
+    # A key stood in for with its name (a known key written with a colon) is read.
+    if (isinstance(key, Stand) and not key.value) or isinstance(value, Stand):
         return Stat(key, None, None, value, None)
     if convert is None:
         return Stat(key, field, content(value), value, None)
@@ -104,34 +106,6 @@ def heading_hint(line: str) -> str | None:
                 exact += f", or with a count: {quote(heading + ' 15')}"
             return exact
     return None
-
-
-_LOOSE = re.compile(r"['’]|[:!.]+$")
-
-
-def _loosely(text: str) -> str:
-    """A line as it reads, whatever its case, its apostrophes, a colon or a full
-    stop at its end, and its kinds and runs of spaces."""
-    return " ".join(_LOOSE.sub("", text.strip(" \t").casefold()).split())
-
-
-_MEANT = {_loosely(s.heading): s.heading for s in SECTIONS if s.kind == "card"}
-_LOOSE_BREAKDOWN = re.compile(r"the breakdown(?: ([0-9]+))?")
-
-
-def meant_heading(line: str) -> str | None:
-    """The card heading a line can only mean, written exactly, if any.
-
-    It differs from the heading only in case, apostrophes (curly or left out),
-    a colon or a full stop at the end, or its spaces (a no-break space, two
-    spaces): ``top keywords:``, ``Youre all caught up!``, ``Top\u00a0Keywords``.
-    """
-    loose = _loosely(line)
-    breakdown = _LOOSE_BREAKDOWN.fullmatch(loose)
-    if breakdown is not None:
-        count = breakdown.group(1)
-        return "The Breakdown" + (f" {count}" if count else "")
-    return _MEANT.get(loose)
 
 
 def _one_line(block: Token) -> bool:
@@ -161,16 +135,38 @@ def _pair_again(items: list[Item], problems: list[Diagnostic]) -> list[Item]:
             lonely = index
             break
     question = blocks[lonely]
+    miss = near_miss(content(question), headings_of("card"))
     hint = heading_hint(content(question))
-    heading = meant_heading(content(question))
-    if hint is not None:
+    if (
+        miss is None
+        and hint is None
+        and lonely % 2 == 0
+        and lonely > 0
+        and not content(question).endswith("?")
+    ):
+        # Not a question: the second paragraph of the answer before it.
+        problems.append(
+            at(
+                Rule.MISSING_ANSWER,
+                question,
+                f"an answer holds no blank line: {quote(content(question))}, after a blank line"
+                f" in the answer to {quote(content(blocks[lonely - 2]))}, reads as a question"
+                " with no answer",
+                hint="remove the blank line, so that the answer goes on",
+            )
+        )
+    elif miss is not None:
+        message, hint = missed_heading(content(question), miss)
+        problems.append(
+            at(Rule.UNEXPECTED_LINE, question, message, hint=hint, rewrite_to=miss.meant)
+        )
+    elif hint is not None:
         problems.append(
             at(
                 Rule.UNEXPECTED_LINE,
                 question,
                 f"unexpected line {quote(content(question))}",
                 hint=hint,
-                rewrite_to=heading,
             )
         )
     else:

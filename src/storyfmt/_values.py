@@ -174,16 +174,21 @@ def tag_items(
         if pending is not None:
             assert pending.line is not None
             assert pending.end_column is not None
-            problems.append(_empty_tag(pending.line, pending.end_column, 1))
+            last = token.type == "TAG_END"
+            problems.append(_empty_tag(pending.line, pending.end_column, 1, last=last))
         pending = token
     return items, spans, problems
 
 
-def _empty_tag(line: int, column: int, width: int) -> Diagnostic:
+def _empty_tag(line: int, column: int, width: int, *, last: bool = False) -> Diagnostic:
+    message = "empty tag: every item between ' / ' separators needs text"
+    if last:
+        message = "empty last tag: the line ends with ' / /', a separator and then the final ' /'"
     return diagnostic(
         Rule.EMPTY_TAG,
         line,
         column,
-        "empty tag: every item between ' / ' separators needs text",
+        message,
         end_column=column + max(1, width),
+        hint="end the line with one ' /'" if last else None,
     )

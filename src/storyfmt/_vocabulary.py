@@ -127,3 +127,18 @@ UNIT_SECONDS: dict[DurationUnit, int] = dict(
     zip(DURATION_UNITS, (1, 60, 3600, 86400, 7 * 86400, 30 * 86400, 365 * 86400), strict=True)
 )
 """How many seconds each unit stands for (a month is 30 days, a year 365)."""
+
+
+def headings_of(kind: Kind) -> list[str]:
+    """The headings of a kind of story, with the card's footer."""
+    return [section.heading for section in SECTIONS if section.kind == kind]
+
+
+STATS_KEY_TERMINALS: dict[str, str] = {
+    "Status": "STATUS_KEY",
+    "Duration": "DURATION_KEY",
+    "Virality": "VIRALITY_KEY",
+    "Articles": "ARTICLES_KEY",
+    "Political leaning": "LEANING_KEY",
+}
+"""The grammar's terminal of each known Story Stats key line."""
