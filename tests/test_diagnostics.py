@@ -251,28 +251,49 @@ def test_a_lone_surrogate_is_not_called_a_control_character() -> None:
     assert found.message == "the lone surrogate U+D800 is not allowed in a story"
 
 
+_EXACTLY = "a heading is written exactly: capitals, apostrophes, spaces and all"
+
+
 @pytest.mark.parametrize(
-    ("text", "hint"),
+    ("text", "message", "hint"),
     [
-        ("T\n\nstory stats\n\nStatus\nActive\n", "a heading is written exactly: 'Story Stats'"),
+        (
+            "T\n\nstory stats\n\nStatus\nActive\n",
+            "'story stats' is not a heading: did you mean 'Story Stats'?",
+            _EXACTLY,
+        ),
         (
             "T\n\nThe Breakdown many\n",
+            "expected a section heading after the blank line on line 2, found 'The Breakdown many'",
             "a heading is written exactly: 'The Breakdown', or with a count: 'The Breakdown 15'",
         ),
         (
             "T\n\nThe Breakdown\n\n- a\nTop keywords\n",
-            "a heading is written exactly: 'Top Keywords'",
+            "'Top keywords' is not a heading: did you mean 'Top Keywords'?",
+            _EXACTLY,
         ),
         (
             "T\n\nYou\u2019re all caught up!\n",
-            "a heading is written exactly: 'You're all caught up'",
+            "'You\u2019re all caught up!' is not a heading: did you mean 'You're all caught up'?",
+            _EXACTLY,
         ),
-        ("T\n\nA stray line\n", "the header ends at the first blank line"),
+        (
+            "T\n\nTop Keyword\n\nA / B /\n",
+            "'Top Keyword' is not a heading: did you mean 'Top Keywords'?",
+            "the heading is spelt 'Top Keywords'",
+        ),
+        (
+            "T\n\nA stray line\n",
+            "expected a section heading after the blank line on line 2, found 'A stray line'",
+            "the header ends at the first blank line",
+        ),
     ],
 )
-def test_a_line_like_a_heading_gets_the_heading_as_a_hint(text: str, hint: str) -> None:
+def test_a_line_like_a_heading_gets_the_heading_in_its_message(
+    text: str, message: str, hint: str
+) -> None:
     (found,) = storyfmt.validate(text)
-    assert (found.code, found.hint) == ("SF201", hint)
+    assert (found.code, found.message, found.hint) == ("SF201", message, hint)
 
 
 def test_a_question_run_into_its_answer_is_one_error() -> None:

@@ -19,14 +19,14 @@ from lark.exceptions import UnexpectedInput
 
 import storyfmt
 from storyfmt._grammar import START_RULES, grammar_text
-from storyfmt._vocabulary import DURATION_UNITS, SECTIONS
+from storyfmt._vocabulary import DURATION_UNITS, SECTIONS, STATS_FIELDS, STATS_KEY_TERMINALS
 
 GRAMMAR = ROOT / "grammar" / "story.lark"
 
 # What no context-free grammar can say: a story whose first error is one of
 # these may parse with the bare grammar. Every other first error must not.
 _BEYOND_GRAMMAR = {"SF208", "SF209", "SF214"}
-_STRUCTURE_AND_FORMS = {f"SF{n}" for n in range(201, 217)} | {"SF301", "SF302", "SF303"}
+_STRUCTURE_AND_FORMS = {f"SF{n}" for n in range(201, 218)} | {"SF301", "SF302", "SF303"}
 
 
 def test_grammar_has_no_conflicts_or_colliding_terminals_in_strict_mode() -> None:
@@ -190,3 +190,9 @@ def test_the_grammar_names_the_duration_units_of_the_vocabulary() -> None:
     match = re.search(r"^DURATION: .*\(\?:([a-z|]+)\)s\?", grammar_text(), re.MULTILINE)
     assert match is not None
     assert tuple(match.group(1).split("|")) == DURATION_UNITS
+
+
+def test_the_grammar_has_a_terminal_for_each_known_key_of_the_vocabulary() -> None:
+    for key, terminal in STATS_KEY_TERMINALS.items():
+        assert re.search(rf'^{terminal}: INDENT "{key}" EOL$', grammar_text(), re.MULTILINE)
+    assert list(STATS_KEY_TERMINALS) == list(STATS_FIELDS)

@@ -27,3 +27,149 @@ def test_no_tag_ends_with_a_slash(text: str, line: int) -> None:
     assert _found(text) == [(line, "SF214", "error")]
     with pytest.raises(storyfmt.StoryFormatError):
         storyfmt.loads(text)
+
+
+def _one(text: str) -> storyfmt.Diagnostic:
+    (found,) = storyfmt.validate(text)
+    return found
+
+
+# ---- false greens: each once passed as another valid story
+
+
+@pytest.mark.parametrize("heading", ["Whats Next?", "What's next?", "What\u2019s Nxt?"])
+def test_a_brief_heading_with_a_slip_is_not_silently_text(heading: str) -> None:
+    found = _one(f"What's Happening?\nA summit.\n{heading}\nTalks.\n")
+    assert (found.line, found.code, found.severity) == (3, "SF509", "warning")
+    assert "did you mean 'What's Next?'" in found.message
+    assert found.fix is not None
+    assert found.fix.edits[0].content == "What's Next?"
+
+
+def test_an_inline_pair_does_not_shift_the_stats_pairs() -> None:
+    text = "T\n\nStory Stats\n\nVirality 5.1\nArticles 17\nStatus\nActive\n"
+    assert _found(text) == [(5, "SF207", "error"), (6, "SF207", "error")]
+
+
+def test_a_heading_typed_as_a_stats_key_is_not_silently_a_key() -> None:
+    found = _one("T\n\nStory Stats\n\nStatus\nActive\nthe breakdown\n  \u2022 A point.\n")
+    assert (found.line, found.code) == (7, "SF509")
+    assert "'The Breakdown'" in found.message
+    with_more = "T\n\nStory Stats\n\nStatus\nActive\nthe breakdown\n\n  \u2022 A.\n  \u2022 B.\n"
+    assert _found(with_more) == [(7, "SF201", "error")]
+
+
+@pytest.mark.parametrize("header", ["#27\nTitle\n", "#27\nTitle\nHeadline\n"])
+def test_a_rank_with_a_hash_is_caught_on_its_line(header: str) -> None:
+    found = storyfmt.validate(header)
+    assert [(d.line, d.code) for d in found] in ([(1, "SF509")], [(1, "SF203")])
+    assert found[0].fix is not None
+    assert found[0].fix.edits[0].content == "27"
+
+
+def test_a_header_tag_line_without_its_space_is_caught() -> None:
+    found = _one("Title\nA / B/\n")
+    assert (found.line, found.code, found.severity) == (2, "SF509", "warning")
+    assert found.fix is not None
+    assert found.fix.edits[0].content == "A / B /"
+    found = _one("Title\nHeadline\nA / B/\n")
+    assert (found.line, found.code, found.severity) == (3, "SF203", "error")
+    assert "no space before its final slash" in found.message
+
+
+def test_a_footer_with_a_slip_after_an_answer_is_caught() -> None:
+    text = "T\n\nFurther Learning\n\nWhy?\n\nBecause.\nYou're all caught up!\n"
+    found = _one(text)
+    assert (found.line, found.code) == (8, "SF509")
+    assert "'You're all caught up'" in found.message
+
+
+# ---- wrong line, wrong words, cascades
+
+
+def test_a_known_key_with_a_colon_is_one_error_and_its_value_still_reads() -> None:
+    found = _one("T\n\nStory Stats\n\nStatus:\nActive\nPolitical leaning\nNeutral\n")
+    assert (found.line, found.code, found.message) == (
+        5,
+        "SF217",
+        "'Status:': a key is written without a colon",
+    )
+    assert found.hint == "write 'Status', with its value on the next line"
+    # The value is still checked as the key's value.
+    assert _found("T\n\nStory Stats\n\nVirality:\nhigh\n") == [
+        (5, "SF217", "error"),
+        (6, "SF301", "error"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["Virality 5.1", "Virality: 5.1", "Region: East Asia"])
+def test_a_key_and_value_on_one_line_is_reported_there(line: str) -> None:
+    text = f"T\n\nStory Stats\n\nStatus\nActive\n{line}\nArticles\n17\nPolitical leaning\nNeutral\n"
+    found = _one(text)
+    assert (found.line, found.code) == (7, "SF207")
+    assert found.fix is not None
+    assert "\n" in found.fix.edits[0].content
+
+
+@pytest.mark.parametrize(
+    ("heading", "meant"),
+    [
+        ("Story Stat", "Story Stats"),
+        ("Top Keyword", "Top Keywords"),
+        ("The Breakdwon", "The Breakdown"),
+    ],
+)
+def test_a_misspelt_heading_is_one_error_with_the_heading_meant(heading: str, meant: str) -> None:
+    body = {
+        "Story Stats": "Status\nActive\n",
+        "Top Keywords": "Nara / Seoul /\n",
+        "The Breakdown": "  \u2022 One.\n  \u2022 Two.\n",
+    }[meant]
+    found = _one(f"Title\n\n{heading}\n\n{body}")
+    assert (found.line, found.code) == (3, "SF201")
+    assert found.message == f"'{heading}' is not a heading: did you mean '{meant}'?"
+    assert found.hint == f"the heading is spelt '{meant}'"
+
+
+def test_a_rank_then_a_title_of_digits_is_reported_at_the_title() -> None:
+    found = _one("4\n2025\nHeadline\n")
+    assert (found.line, found.code) == (2, "SF305")
+
+
+def test_a_rank_above_a_brief_is_reported_at_the_brief_heading() -> None:
+    found = _one("3\nWhat's Happening?\nA summit.\n")
+    assert (found.line, found.code) == (2, "SF216")
+    assert "a brief has no rank" in found.message
+
+
+def test_a_blank_line_inside_an_answer_is_said_so() -> None:
+    found = _one("T\n\nFurther Learning\n\nWhy?\n\nBecause.\n\nMore.\n\nHow?\n\nSo.\n")
+    assert (found.line, found.code) == (9, "SF210")
+    assert found.message.startswith("an answer holds no blank line")
+
+
+def test_a_header_tag_line_without_its_end_gets_its_own_words() -> None:
+    found = _one("Title\nHeadline\nA / B\n")
+    assert (found.line, found.code) == (3, "SF203")
+    assert found.message == "the tag line 'A / B' has no final ' /': a tag line ends with ' /'"
+    assert found.fix is not None
+    assert found.fix.edits[0].content == "A / B /"
+
+
+@pytest.mark.parametrize(
+    ("answers", "line"),
+    [
+        # The next block ends with '?': the question before it lost its answer.
+        ("Q1?\n\nA1.\n\nQ2?\n\nQ3?\n\nA3.\n", 9),
+        # It does not: questions and answers alternate, so the last has none.
+        ("Q1?\n\nA1.\n\nQ2?\n\nQ3 said plainly\n\nA3.\n", 13),
+    ],
+)
+def test_a_deleted_middle_answer_follows_the_rule_of_the_spec(answers: str, line: int) -> None:
+    found = _one(f"Title\n\nFurther Learning\n\n{answers}")
+    assert (found.line, found.code) == (line, "SF210")
+
+
+def test_text_with_a_word_close_to_a_heading_is_left_alone() -> None:
+    assert storyfmt.validate("What's Happening?\nA summit.\nWhat's new?\nTalks.\n") == []
+    assert storyfmt.validate("Title\n\nFurther Learning\n\nWhy?\n\nTop stories.\n") == []
