@@ -180,7 +180,8 @@ def _mutated_texts(draw: st.DrawFn) -> str:
         elif how == 6:
             # Most often a tag line, whose end is the format's finest syntax.
             tagged = [number for number, line in enumerate(lines) if line.endswith(" /")]
-            if tagged and draw(st.booleans()):
+            on_a_tag_line = draw(st.booleans())
+            if tagged and on_a_tag_line:
                 at = draw(st.sampled_from(tagged))
             lines[at] += draw(st.sampled_from([" /", "/", ":", "?", "!", " 4"]))
         elif lines[at]:

@@ -466,6 +466,8 @@ async def test_completion_offers_what_fits(client: StoryClient, workspace: Path)
         "What's Next?",
         "Beyond the Headlines",
     ]
+    typed = _opened(client, workspace, "stories/typed-#.story", "What's Happening?\nText.\nwhats n")
+    assert await _completions(client, typed, 2, 7) == ["What's Next?"]
 
 
 async def test_an_untitled_story_is_checked_too(client: StoryClient) -> None:

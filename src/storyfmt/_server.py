@@ -32,6 +32,7 @@ from storyfmt._diagnostics import Diagnostic, StoryFormatError
 from storyfmt._fixes import apply_edits, fix, fixable
 from storyfmt._house import House, RuleFailed
 from storyfmt._house._docs import documentation
+from storyfmt._nearmiss import loosely
 from storyfmt._parser import parse_text
 from storyfmt._plugins import rule_of
 from storyfmt._report import FileReport
@@ -635,12 +636,14 @@ def completion(params: types.CompletionParams) -> types.CompletionList | None:
         return None
     number = params.position.line
     line = document.line(number)
+    # What was typed so far, compared as the near-miss matcher compares a
+    # heading: "whats n" is on its way to "What's Next?".
     typed = line[: _index(line, params.position.character, server.encoding)].lstrip("\ufeff")
     config = server.checked(document).config
     items = [
         types.CompletionItem(label=label, kind=kind, detail=detail)
         for label, kind, detail in _offers(document, number, config)
-        if label.casefold().startswith(typed.strip(" \t").casefold())
+        if loosely(label).startswith(loosely(typed))
     ]
     return types.CompletionList(is_incomplete=False, items=items)
 
