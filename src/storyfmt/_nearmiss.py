@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from storyfmt._diagnostics import quote
@@ -31,14 +32,22 @@ def loosely(line: str) -> str:
 
 def typos(a: str, b: str, limit: int) -> int:
     """The number of typos between ``a`` and ``b`` (letters left out, added,
-    changed or swapped with the next), or ``limit + 1`` when there are more."""
+    changed or swapped with the next), or ``limit + 1`` when there are more.
+
+    >>> typos("story stast", "story stats", 2), typos("whats new", "whats next", 1)
+    (1, 2)
+    """
     if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    # Each letter of one that the other lacks costs a typo at least.
+    if sum(char not in b for char in a) > limit:
         return limit + 1
     before: list[int] | None = None
     row = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
+        current = [i] + [limit + 1] * len(b)
+        # Only the cells within ``limit`` of the diagonal can stay within it.
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
             cost = a[i - 1] != b[j - 1]
             current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
             if before is not None and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
@@ -49,9 +58,42 @@ def typos(a: str, b: str, limit: int) -> int:
     return min(row[len(b)], limit + 1)
 
 
-def _allowed_typos(word: str) -> int:
-    """Two typos in a word of twelve letters or more, one in a shorter one."""
-    return 2 if len(word) >= 12 else 1
+class _Target(NamedTuple):
+    """A word of the format as lines are compared with it."""
+
+    word: str
+    loose: str
+    typos: int
+    """The typos allowed: two in a word of twelve letters or more, one in a shorter one."""
+    fewest: int
+    """The fewest letters a line that nearly is the word can hold, spaces aside."""
+    most: int
+    """The most letters a line that nearly is the word can hold, spaces aside."""
+
+
+@lru_cache(maxsize=16)
+def _targets(words: tuple[str, ...]) -> tuple[_Target, ...]:
+    found = []
+    for word in words:
+        loose = loosely(word)
+        limit = 2 if len(loose) >= 12 else 1
+        letters = len(loose.replace(" ", ""))
+        found.append(_Target(word, loose, limit, letters - limit, letters + limit))
+    return tuple(found)
+
+
+def _letters(line: str) -> int:
+    """How many letters a line holds when read loosely, without its spaces and
+    a count at its end: exactly, for ASCII text (lower case may give more, as
+    ``ß`` is ``ss``). Most lines of a story are too long or too short to be
+    near any word of the format, and this tells so without reading them further."""
+    if line.isascii():  # the quick way: the only spaces are the space and the tab
+        text = line.replace("'", "").replace("`", "").rstrip(" \t:.!?")
+        text = text.rstrip("0123456789").rstrip(" \t") or text
+        return len(text) - text.count(" ") - text.count("\t")
+    text = " ".join(_APOSTROPHES.sub("", line).split()).rstrip(" :.!?")
+    text = text.rstrip("0123456789").rstrip(" ") or text
+    return len(text) - text.count(" ")
 
 
 class NearMiss(NamedTuple):
@@ -78,17 +120,26 @@ def near_miss(line: str, words: Iterable[str]) -> NearMiss | None:
     >>> near_miss("What's new?", ["What's Next?"]) is None
     True
     """
+    letters = _letters(line)
+    exact = line.isascii()  # no letter that lower case makes two
+    targets = [
+        target
+        for target in _targets(tuple(words))
+        if letters <= target.most and (letters >= target.fewest or not exact)
+    ]
+    if not targets:
+        return None
     loose = loosely(line)
     count = ""
     found = _COUNT.match(loose)
     if found is not None and found.group(1):
-        loose, count = found.group(1), " " + str(int(found.group(2)))
+        loose, count = found.group(1), " " + found.group(2)
     best: list[tuple[int, str]] = []
-    for word in words:
-        target = loosely(word)
-        distance = 0 if loose == target else typos(loose, target, _allowed_typos(target))
-        if distance <= _allowed_typos(target):
-            best.append((distance, word))
+    for target in targets:
+        if loose == target.loose:
+            best.append((0, target.word))
+        elif (distance := typos(loose, target.loose, target.typos)) <= target.typos:
+            best.append((distance, target.word))
     if not best:
         return None
     best.sort()

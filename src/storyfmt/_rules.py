@@ -151,8 +151,6 @@ def check_rules(
 
 
 _RANK_LIKE = re.compile(r"#[ \t]*([0-9]+)")
-_LONGEST_NEAR_MISS = 100
-"""Lines longer than this are never a heading, a key, a rank or a tag line."""
 
 
 def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
@@ -162,11 +160,20 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
     Only story text has them: in JSON or YAML a value is never a slip of the
     story's layout.
     """
-    lines = parsed.text.split("\n")
-    kind = parsed.kind
+    kind, fields = parsed.kind, parsed.fields
+    headings = headings_of(kind)
+
+    def line_of(*path: str | int) -> int | None:
+        """The line a value of the parsed story starts on, if it was read."""
+        place = parsed.places.get(path)
+        return None if place is None else place.line
+
+    source: list[str] = []
 
     def warn(number: int, what: str, meant: str) -> Diagnostic:
-        raw = lines[number - 1]
+        if not source:
+            source.extend(parsed.text.split("\n"))
+        raw = source[number - 1]
         found = raw.strip(" \t")
         column = len(raw) - len(raw.lstrip(" \t")) + 1
         return diagnostic(
@@ -187,58 +194,52 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             ),
         )
 
-    def heading(number: int, what: str) -> Diagnostic | None:
-        line = lines[number - 1].strip(" \t")
-        if len(line) > _LONGEST_NEAR_MISS or section_of(line, kind) is not None:
-            return None
-        miss = near_miss(line, headings_of(kind))
-        return None if miss is None else warn(number, what, miss.meant)
+    def lines(start: int, text: str, what: str) -> Iterator[Diagnostic]:
+        for offset, line in enumerate(text.split("\n")):
+            miss = near_miss(line, headings)
+            if miss is not None:
+                yield warn(start + offset, what, miss.meant)
 
     if kind == "brief":
         section = ""
-        for number, line in enumerate(lines, 1):
-            found = section_of(line.strip(" \t"), kind)
+        for number, raw in enumerate(parsed.text.split("\n"), 1):
+            line = raw.strip(" \t")
+            found = section_of(line, kind)
             if found is not None:
                 section = found.heading
-            elif section and line.strip(" \t"):
-                problem = heading(number, f"text of {quote(section)}")
-                if problem is not None:
-                    yield problem
+            elif section and line and (miss := near_miss(line, headings)) is not None:
+                yield warn(number, f"text of {quote(section)}", miss.meant)
         return
-    fields = parsed.fields
-    title = parsed.span(("title",))
-    if title is not None:
-        text = fields.get("title", "")
+    title = line_of("title")
+    if title is not None and "title" in fields:
+        text = fields["title"]
         rank = _RANK_LIKE.fullmatch(text)
         brief = near_miss(text, headings_of("brief"))
         if rank is not None:
-            yield warn(title.line, "the title", rank.group(1))
+            yield warn(title, "the title", rank.group(1))
         elif brief is not None:
-            yield warn(title.line, "the title of a card", brief.meant)
-        elif (problem := heading(title.line, "the title")) is not None:
-            yield problem
-    headline = parsed.span(("headline",))
+            yield warn(title, "the title of a card", brief.meant)
+        else:
+            yield from lines(title, text, "the title")
+    headline = line_of("headline")
     if headline is not None and fields.get("headline", "").endswith("/"):
-        yield warn(headline.line, "the headline", as_tag_line(fields["headline"]))
+        yield warn(headline, "the headline", as_tag_line(fields["headline"]))
     stats = fields.get("stats") or {}
     for key in stats.get("other") or {}:
-        place = parsed.span(("stats", "other", key, "[key]"))
-        if place is None:
+        start = line_of("stats", "other", key, "[key]")
+        if start is None:
             continue
-        problem = heading(place.line, "a Story Stats key")
-        if problem is None and (miss := near_miss(key, STATS_FIELDS)) is not None:
-            problem = warn(place.line, "another Story Stats key", miss.meant)
-        if problem is not None:
-            yield problem
+        miss = near_miss(key, headings)
+        if miss is not None:
+            yield warn(start, "a Story Stats key", miss.meant)
+        elif (miss := near_miss(key, STATS_FIELDS)) is not None:
+            yield warn(start, "another Story Stats key", miss.meant)
     for number, item in enumerate(fields.get("further_learning") or ()):
         for part, what in (("question", "a question"), ("answer", "a line of an answer")):
-            place = parsed.span(("further_learning", number, part))
-            if place is None:
+            start = line_of("further_learning", number, part)
+            if start is None:
                 continue
-            for offset in range(item[part].count("\n") + 1):
-                problem = heading(place.line + offset, what)
-                if problem is not None:
-                    yield problem
+            yield from lines(start, item[part], what)
 
 
 def _warnings(

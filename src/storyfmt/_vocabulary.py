@@ -129,9 +129,15 @@ UNIT_SECONDS: dict[DurationUnit, int] = dict(
 """How many seconds each unit stands for (a month is 30 days, a year 365)."""
 
 
-def headings_of(kind: Kind) -> list[str]:
+def headings_of(kind: Kind) -> tuple[str, ...]:
     """The headings of a kind of story, with the card's footer."""
-    return [section.heading for section in SECTIONS if section.kind == kind]
+    return _HEADINGS_OF[kind]
+
+
+_HEADINGS_OF: dict[str, tuple[str, ...]] = {
+    kind: tuple(section.heading for section in SECTIONS if section.kind == kind)
+    for kind in ("card", "brief")
+}
 
 
 STATS_KEY_TERMINALS: dict[str, str] = {
