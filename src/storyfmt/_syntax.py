@@ -32,7 +32,7 @@ from storyfmt._diagnostics import (
     replace_line,
 )
 from storyfmt._grammar import Fault, Stand
-from storyfmt._nearmiss import as_tag_line, missed_heading, near_miss
+from storyfmt._nearmiss import NearMiss, as_tag_line, missed_heading, near_miss
 from storyfmt._transform import Part, Stat, heading_hint
 from storyfmt._values import content
 from storyfmt._vocabulary import (
@@ -137,10 +137,10 @@ _NEGATIVE = {
     "DECIMAL": ("Virality", re.compile(r"-[0-9]+(?:\.[0-9]+)?")),
     "INTEGER": ("Articles", re.compile(r"-[0-9]+")),
 }
-_INLINE_PAIR = re.compile(
+_KNOWN_KEY_PAIR = re.compile(
     "(" + "|".join(map(re.escape, STATS_FIELDS)) + r")([ \t]*:[ \t]*|[ \t]+)(.*)"
-    r"|(.+?)([ \t]*:)(?:[ \t]+(.*))?"
 )
+_COLON_PAIR = re.compile(r"(.+?)([ \t]*:)(?:[ \t]+(.*))?")
 _DIGITS_ONLY = re.compile(r"[0-9]+")
 _RANK_LIKE = re.compile(r"[^\w\s]*[ \t]*[0-9]+[ \t]*[^\w\s]*")
 
@@ -187,14 +187,31 @@ def _blank_line_before(line: int, column: int, content: str) -> Fix:
     return Fix("safe", "insert a blank line between the question and its answer", (edit,))
 
 
+def _pair(found: str) -> tuple[str, bool, str] | None:
+    """A Story Stats key line that holds more than a key: the key, whether a
+    colon follows it, and the value after it ('' when there is none)."""
+    known = _KNOWN_KEY_PAIR.fullmatch(found)
+    if known is not None:
+        return known[1], ":" in known[2], known[3]
+    colon = _COLON_PAIR.fullmatch(found)
+    if colon is not None:
+        return colon[1], True, colon[3] or ""
+    return None
+
+
+def _missed(found: str, miss: NearMiss) -> tuple[str, str, Mend]:
+    """The message, hint and fix for a line that is a heading written another way."""
+    message, hint = missed_heading(found, miss)
+    return message, hint, rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+
+
 def _heading_advice(found: str, kind: Kind) -> tuple[str | None, Mend | None]:
     """The hint for a line that may be a heading written another way, and its fix."""
     miss = near_miss(found, headings_of(kind))
     if miss is None:
         return heading_hint(found) if kind == "card" else None, None
-    return missed_heading(found, miss)[1], rewrite(
-        miss.meant, f"write the heading as {quote(miss.meant)}"
-    )
+    _, hint, fix = _missed(found, miss)
+    return hint, fix
 
 
 class Recovery:
@@ -309,8 +326,7 @@ class Recovery:
         miss = None if title is None else near_miss(_content(title), headings_of("brief"))
         if title is None or miss is None:
             return False
-        message, hint = missed_heading(_content(title), miss)
-        fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+        message, hint, fix = _missed(_content(title), miss)
         self._report_at(title, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
         return True
 
@@ -323,8 +339,7 @@ class Recovery:
         section = section_of(miss.meant, self.kind)
         if section is None or not fault.accepts(section.terminal):
             return False
-        message, hint = missed_heading(found, miss)
-        fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+        message, hint, fix = _missed(found, miss)
         self._report_line(fault, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
         fault.feed(section.terminal, miss.meant)
         fault.move_to(_past_blanks(self.text, next_line))
@@ -347,8 +362,7 @@ class Recovery:
             miss = near_miss(content(key), headings_of("card"))
             if miss is None:
                 continue
-            message, hint = missed_heading(content(key), miss)
-            fix = rewrite(miss.meant, f"write the heading as {quote(miss.meant)}")
+            message, hint, fix = _missed(content(key), miss)
             self._report_at(key, Rule.UNEXPECTED_LINE, message, hint, fix=fix)
             last = unpaired and key is keys[-1]
             if unpaired:
@@ -476,11 +490,9 @@ class Recovery:
         hint = _HINTS.get(code)
         fix = None
         if terminal == "OTHER_KEY":
-            pair = _INLINE_PAIR.fullmatch(found)
-            key, value = (
-                ("", "") if pair is None else (pair[1] or pair[4], pair[3] or pair[6] or "")
-            )
-            if pair is not None and not value and ":" in (pair[2] or pair[5]):
+            pair = _pair(found)
+            key, colon, value = pair or (found, False, "")
+            if colon and not value:
                 # A key with a colon: the key, and its value on the next line.
                 self._report_line(
                     fault,
@@ -491,7 +503,6 @@ class Recovery:
                 )
                 fault.feed(STATS_KEY_TERMINALS.get(key, "OTHER_KEY"), key)
                 return True
-            key = key or found
             hint = f"write {quote(key)} on one line and {quote(value)} on the next"
             if pair and value:
                 fix = rewrite(f"{key}\n{value}", "put the key and its value on two lines")
