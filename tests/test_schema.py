@@ -49,6 +49,12 @@ _EDGE_TEXTS = [
     "\ufb06atus",
     "Political Leaning",
     "Status",
+    "Status:",
+    "Status quo",
+    "Statuses",
+    "Region: East Asia",
+    "Time:UTC",
+    "Zelensky /",
     "caf\u00e9 \U0001f600",
 ]
 _LONG_TEXTS = [length * "x" for length in (MAX_LINE - 2, MAX_LINE - 1, MAX_LINE, MAX_LINE + 1)]
@@ -148,6 +154,11 @@ def test_what_the_schema_accepts_from_json_accepts(document: Any) -> None:
         {"kind": "card", "title": "T", "stats": {"other": {"virality": "5"}}},
         {"kind": "card", "title": "T", "stats": {"other": {"\ufb06atus": "x"}}},
         {"kind": "card", "title": "T", "stats": {"other": {" Region": "x"}}},
+        {"kind": "card", "title": "T", "stats": {"other": {"Region: East Asia": "x"}}},
+        {"kind": "card", "title": "T", "stats": {"other": {"Region:": "x"}}},
+        {"kind": "card", "title": "T", "stats": {"other": {"Virality 5.1": "x"}}},
+        {"kind": "card", "title": "T", "stats": {"other": {"Political leaning:": "x"}}},
+        {"kind": "card", "title": "T", "tags": ["Zelensky /"]},
         {"kind": "card", "title": "T", "stats": {"virality": 10**400}},
         {"kind": "card", "title": "Title\n"},
         {

@@ -304,7 +304,10 @@ _CARD_LINE_JSON = _text_json(_ONE_LINE, never=[_CARD_HEADING])
 def _other_key_json() -> dict[str, Any]:
     """The JSON Schema of a key of ``Stats.other``, built when a schema is asked for."""
     known = [_casefold_pattern(key) for key in STATS_FIELDS]
-    return _text_json(_ONE_LINE, never=[_CARD_HEADING, *known])
+    heads = "|".join(STATS_FIELDS)  # plain words: nothing to escape
+    # A known key and then its value, or any key with a colon and then its value.
+    pairs = [f"(?:{heads})[ \\t:][\\s\\S]*", "[\\s\\S]*:(?:[ \\t][\\s\\S]*)?"]
+    return _text_json(_ONE_LINE, never=[_CARD_HEADING, *known, *pairs])
 
 
 PARSED: Final = object()
