@@ -173,3 +173,17 @@ def test_a_deleted_middle_answer_follows_the_rule_of_the_spec(answers: str, line
 def test_text_with_a_word_close_to_a_heading_is_left_alone() -> None:
     assert storyfmt.validate("What's Happening?\nA summit.\nWhat's new?\nTalks.\n") == []
     assert storyfmt.validate("Title\n\nFurther Learning\n\nWhy?\n\nTop stories.\n") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What\u2019s\u00a0Happening?\nA summit.\n\nSecond paragraph.\n",
+        "What's Happening\nA summit.\nWhy It's Important?\nTrade.\n",
+        "What's\u00a0Happening?\nStory Stats\n\nA summit.\n",
+    ],
+)
+def test_a_brief_whose_first_heading_slipped_is_one_error_on_line_1(text: str) -> None:
+    found = _one(text)
+    assert (found.line, found.code) == (1, "SF201")
+    assert "did you mean 'What's Happening?'" in found.message

@@ -241,13 +241,13 @@ class Recovery:
         what = section_of(found, self.kind) if found else None
         previous = fault.previous()
         heading = self._heading(fault)
+        if self.kind == "card" and not self.problems and self._brief_misread(fault):
+            return False
         if previous is not None and previous.type == "FOOTER":
             return self._after_footer(fault, previous, found)
         if self.kind == "card" and heading is None and previous is not None:
             if previous.type == "RANK":
                 return self._after_rank(fault, previous, found, here, next_line)
-            if self._brief_misread(fault):
-                return False
         if found and what is None and self._as_heading(fault, found, next_line):
             return True
         if heading is not None and heading.type == "STATS" and self._key_for_heading(fault, here):
@@ -320,8 +320,8 @@ class Recovery:
         return True
 
     def _brief_misread(self, fault: Fault) -> bool:
-        """A card whose title is a brief heading written another way, and whose
-        lines after it do not make a card: a brief, misread. Report it at the title."""
+        """A card whose title is a brief heading written another way, and that
+        does not read as a card: a brief, misread. Report it at the title, once."""
         title = self._title(fault)
         miss = None if title is None else near_miss(_content(title), headings_of("brief"))
         if title is None or miss is None:
@@ -745,8 +745,11 @@ class Recovery:
         return True
 
     def _title(self, fault: Fault) -> Token | None:
-        """The title line, while the parser is in the header."""
+        """The title line, in the header or the header read."""
         for value in fault.parser.parser_state.value_stack:
+            if isinstance(value, Part):
+                place = value.places.get(("title",)) if value.name == "header" else None
+                return place if isinstance(place, Token) else None
             if isinstance(value, tuple) and value and value[0] == "title":
                 place = value[2]
                 return place if isinstance(place, Token) else None
