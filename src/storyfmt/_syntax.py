@@ -245,9 +245,8 @@ class Recovery:
             return False
         if previous is not None and previous.type == "FOOTER":
             return self._after_footer(fault, previous, found)
-        if self.kind == "card" and heading is None and previous is not None:
-            if previous.type == "RANK":
-                return self._after_rank(fault, previous, found, here, next_line)
+        if heading is None and previous is not None and previous.type == "RANK":
+            return self._after_rank(fault, previous, found, here, next_line)
         if found and what is None and self._as_heading(fault, found, next_line):
             return True
         if heading is not None and heading.type == "STATS" and self._key_for_heading(fault, here):
