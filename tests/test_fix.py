@@ -203,6 +203,19 @@ def test_fix_of_stdin_writes_the_fixed_story_to_stdout(tmp_path: Path) -> None:
     assert done.stdout == after
 
 
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github", "junit"])
+@pytest.mark.parametrize(
+    "story", ["Title\n", "Title\n\nStory Stats\n\nVirality\nhigh\n"], ids=["valid", "no-fix"]
+)
+def test_fix_of_stdin_writes_the_story_to_stdout_even_with_nothing_to_fix(
+    tmp_path: Path, story: str, output: str
+) -> None:
+    done = run("check", "--fix", "--output-format", output, "-", cwd=tmp_path, stdin=story.encode())
+    assert done.stdout == story
+    assert done.returncode == (0 if story == "Title\n" else 1)
+    assert done.stderr
+
+
 def test_fix_keeps_a_files_permissions(tmp_path: Path) -> None:
     story = tmp_path / "a.story"
     story.write_text(CASES["heading-case"][0])

@@ -207,9 +207,10 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
         output = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     docs_url = configs.for_folder(os.getcwd()).docs_url  # of the output: the current folder's
     out = sys.stdout
-    if fixing is not None and fixing.stdin_fixed is not None:
-        out = sys.stderr  # the fixed story goes to stdout
-        sys.stdout.buffer.write(fixing.stdin_fixed)
+    if fixing is not None and stdin_data is not None:
+        # The story goes to stdout, fixed or as it was, and the report to stderr.
+        out = sys.stderr
+        sys.stdout.buffer.write(fixing.stdin_fixed or stdin_data)
     try:
         if output == "json":
             write_json(reports, out)
