@@ -216,6 +216,30 @@ def test_fix_of_stdin_writes_the_story_to_stdout_even_with_nothing_to_fix(
     assert done.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "story"),
+    [
+        ("a.yaml", "kind: card\ntitle: T\nfurther_learning:\n- question: Why\n  answer: So.\n"),
+        ("b.yaml", 'kind: card\ntitle: T\nfurther_learning:\n- question: "Why"\n  answer: So.\n'),
+        ("c.yaml", "{kind: card, title: T, further_learning: [{question: Why, answer: So.}]}\n"),
+        (
+            "d.json",
+            '{"kind": "card", "title": "T",\n "further_learning": [{"question": "Why",'
+            ' "answer": "So."}]}\n',
+        ),
+    ],
+)
+def test_fix_never_edits_a_json_or_yaml_story(tmp_path: Path, name: str, story: str) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.storyfmt]\ninclude = ["*.yaml", "*.json"]\n')
+    (tmp_path / name).write_text(story)
+    done = run("check", "--fix", "--unsafe-fixes", name, cwd=tmp_path)
+    assert (tmp_path / name).read_text() == story
+    assert done.returncode == 0
+    assert "SF503" in done.stdout
+    assert "fixed" not in done.stderr
+    assert "fixable" not in done.stdout
+
+
 def test_fix_keeps_a_files_permissions(tmp_path: Path) -> None:
     story = tmp_path / "a.story"
     story.write_text(CASES["heading-case"][0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from itertools import chain
 from typing import Any, Literal
 
@@ -255,10 +256,15 @@ def _warnings(
 
 
 def _story_warnings(reading: Reading, house: House) -> Iterator[Diagnostic]:
-    """The warnings of a story read from JSON or YAML, placed by its locator."""
+    """The warnings of a story read from JSON or YAML, placed by its locator.
+
+    They offer no fix: an edit placed by lines and columns of story text would
+    land inside a quoted or escaped value, or on a key, and change another.
+    """
     story, locate = reading.story, reading.locate
     if story is not None:
-        yield from _warnings(story.model_dump(), story, lambda path: locate(path, False), house)
+        for item in _warnings(story.model_dump(), story, lambda path: locate(path, False), house):
+            yield item if item.fix is None else replace(item, fix=None)
 
 
 def validate(
