@@ -129,6 +129,7 @@ def test_json_output_parses(stories: Path) -> None:
         "warnings": 1,
         "unreadable": 0,
         "rule_failures": 0,
+        "unfixed": 0,
     }
     assert document["failures"] == []
     first = document["diagnostics"][0]

@@ -44,7 +44,7 @@ def test_a_file_changed_after_it_was_read_is_not_replaced(tmp_path: Path) -> Non
     edited = OLD.replace(b"Title", b"Tiltt")  # same size
     path.write_bytes(edited)
     os.utime(path, ns=(before.mtime_ns, before.mtime_ns))  # same time too: the bytes tell
-    with pytest.raises(NotRewritten, match="changed while it was being formatted"):
+    with pytest.raises(NotRewritten, match="changed since it was read"):
         write_file(str(path), NEW, before)
     assert path.read_bytes() == edited
     assert _only(tmp_path) == ["x.story"]

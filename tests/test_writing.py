@@ -149,7 +149,7 @@ def test_fmt_never_writes_back_a_story_edited_while_it_runs(tmp_path: Path) -> N
     assert written, "the story was never edited while fmt ran"
     assert path.read_bytes() == written[-1]
     assert process.returncode == 2
-    assert "big.story: changed while it was being formatted; not rewritten" in stderr.decode()
+    assert "big.story: changed since it was read; not rewritten" in stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.story"]
 
 

@@ -155,7 +155,7 @@ def _check_unchanged(target: str, expected: Snapshot) -> None:
 
 
 def _changed(target: str) -> NotRewritten:
-    return NotRewritten(errno.EAGAIN, "changed while it was being formatted", target)
+    return NotRewritten(errno.EAGAIN, "changed since it was read", target)
 
 
 def _umask() -> int:

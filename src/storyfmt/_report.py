@@ -20,7 +20,8 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 @dataclass
 class FileReport:
     """What checking one file found; ``failure`` says why a file could not be read,
-    and ``rule_failures`` which rules raised instead of checking it.
+    ``rule_failures`` which rules raised instead of checking it, and ``unfixed``
+    why ``check --fix`` left it as it was.
 
     ``strict`` is the file's configuration's: its warnings fail it too.
     """
@@ -31,11 +32,17 @@ class FileReport:
     failure: str | None = None
     strict: bool = False
     rule_failures: list[str] = field(default_factory=list)
+    unfixed: str | None = None
 
     @property
     def failures(self) -> list[str]:
-        """Why the file could not be read, or each rule that failed on it."""
-        return ([self.failure] if self.failure else []) + self.rule_failures
+        """Why the file could not be read, each rule that failed on it, and why
+        it could not be fixed."""
+        return (
+            ([self.failure] if self.failure else [])
+            + self.rule_failures
+            + ([self.unfixed] if self.unfixed else [])
+        )
 
     def count(self, severity: str) -> int:
         """How many diagnostics of a severity the file has."""
@@ -82,6 +89,7 @@ def summary(reports: Sequence[FileReport]) -> str:
     warnings = sum(report.count("warning") for report in read)
     files = sum(1 for report in read if report.diagnostics)
     failed = sum(1 for report in read if report.rule_failures)
+    unfixed = sum(1 for report in read if report.unfixed)
     if errors or warnings:
         found = (
             f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
@@ -93,6 +101,8 @@ def summary(reports: Sequence[FileReport]) -> str:
         return f"{_plural(unreadable, 'path')} could not be read"
     if failed:
         found += f"; a rule failed on {_plural(failed, 'file')}"
+    if unfixed:
+        found += f"; {_plural(unfixed, 'file')} could not be fixed"
     return f"{found}; {_plural(unreadable, 'path')} could not be read" if unreadable else found
 
 
@@ -138,6 +148,9 @@ def write_github(reports: Sequence[FileReport], out: TextIO) -> None:
         for failure in report.rule_failures:
             props = f"file={_escape_property(path)},title=rule failed"
             out.write(f"::error {props}::{_escape_data(failure)}\n")
+        if report.unfixed:
+            props = f"file={_escape_property(path)},title=not fixed"
+            out.write(f"::error {props}::{_escape_data(report.unfixed)}\n")
         for item in report.diagnostics:
             properties = {
                 "file": path,
@@ -204,6 +217,7 @@ def write_json(reports: Sequence[FileReport], out: TextIO) -> None:
             "warnings": sum(report.count("warning") for report in reports),
             "unreadable": unreadable,
             "rule_failures": sum(len(report.rule_failures) for report in reports),
+            "unfixed": sum(1 for report in reports if report.unfixed),
         },
         "diagnostics": [as_json(report, item) for report in reports for item in report.diagnostics],
         "failures": failures,
@@ -229,7 +243,13 @@ def write_junit(reports: Sequence[FileReport], out: TextIO) -> None:
             suite, "testcase", classname="storyfmt.check", name=path, file=path
         )
         if report.failures:
-            kind = "unreadable" if report.failure else "rule-failed"
+            kind = (
+                "unreadable"
+                if report.failure
+                else "rule-failed"
+                if report.rule_failures
+                else "unfixed"
+            )
             message = "; ".join(report.failures)
             ElementTree.SubElement(case, "error", message=_xml(message), type=kind).text = _xml(
                 f"{path}: {message}"

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from itertools import chain
 from typing import Any, Literal
 
@@ -15,8 +16,8 @@ from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote,
 from storyfmt._house import House, Vocabulary
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._nearmiss import as_tag_line, near_miss
-from storyfmt._parser import parse_text
-from storyfmt._serialize import Reading, read_json, read_jsonl, read_yaml
+from storyfmt._parser import parse_text, source_lines
+from storyfmt._serialize import Locate, Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Parsed, Path_, Where
 from storyfmt._values import Span, placed
 from storyfmt._vocabulary import STATS_FIELDS, Kind, headings_of, section_of
@@ -244,18 +245,27 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
 
 
 def _warnings(
-    fields: Mapping[str, Any], story: StoryCard | StoryBrief | None, where: Where, house: House
+    fields: Mapping[str, Any],
+    story: StoryCard | StoryBrief | None,
+    where: Where,
+    house: House,
+    lines: int,
 ) -> Iterator[Diagnostic]:
-    """The warnings of a story, from its fields: storyfmt's own, then, when the
-    story is valid (``story`` is its model), those of the selected rules, which
-    judge only a story without errors (a part that could not be read would look
-    missing to them)."""
+    """The warnings of a story of ``lines`` lines, from its fields: storyfmt's
+    own, then, when the story is valid (``story`` is its model), those of the
+    selected rules, which judge only a story without errors (a part that could
+    not be read would look missing to them)."""
     yield from check_rules(fields, where, house.vocabulary)
     if story is not None:
-        yield from house.check(story, where)
+        yield from house.check(story, where, lines)
 
 
-def _story_warnings(reading: Reading, house: House) -> Iterator[Diagnostic]:
+def _at_value(locate: Locate, path: Path_) -> Span:
+    """Where the value at ``path`` of a JSON or YAML story stands (not its key)."""
+    return locate(path, False)
+
+
+def _story_warnings(reading: Reading, house: House, lines: int) -> Iterator[Diagnostic]:
     """The warnings of a story read from JSON or YAML, placed by its locator.
 
     They offer no fix: an edit placed by lines and columns of story text would
@@ -263,7 +273,7 @@ def _story_warnings(reading: Reading, house: House) -> Iterator[Diagnostic]:
     """
     story, locate = reading.story, reading.locate
     if story is not None:
-        for item in _warnings(story.model_dump(), story, lambda path: locate(path, False), house):
+        for item in _warnings(story.model_dump(), story, partial(_at_value, locate), house, lines):
             yield item if item.fix is None else replace(item, fix=None)
 
 
@@ -318,7 +328,10 @@ def diagnose(
         fields = {"kind": parsed.kind, **parsed.fields}
         warnings: Iterable[Diagnostic] = (
             item
-            for item in chain(_near_misses(parsed), _warnings(fields, story, parsed.span, house))
+            for item in chain(
+                _near_misses(parsed),
+                _warnings(fields, story, parsed.span, house, parsed.text.count("\n") + 1),
+            )
             if item.line not in faulty
         )
     elif form in ("json", "yaml", "jsonl"):
@@ -330,7 +343,8 @@ def diagnose(
         else:
             readings = [read_json(source) if form == "json" else read_yaml(source)]
             errors = readings[0].problems
-        warnings = (item for reading in readings for item in _story_warnings(reading, house))
+        lines = len(source_lines(source))
+        warnings = (item for reading in readings for item in _story_warnings(reading, house, lines))
     else:
         raise ValueError(f"form must be 'text', 'json', 'yaml' or 'jsonl', not {form!r}")
     found = errors + cap(warnings, "warning")

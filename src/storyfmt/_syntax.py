@@ -511,7 +511,7 @@ class Recovery:
                 hint = "write the point after the marker, or remove the line"
             elif found[0] in BULLET_MARKERS:
                 hint = "put a space after the bullet marker"
-                fix = rewrite(f"{found[0]} {found[1:]}", hint)
+                fix = self._spaces_after_markers(fault.line_start, hint)
             else:
                 hint, fix = _heading_advice(found, self.kind)
         elif terminal == "DURATION":
@@ -528,6 +528,29 @@ class Recovery:
             fix = rewrite(as_tag_line(found), "end the line with ' /'", "unsafe")
         self._report_line(fault, code, message.format(found=quote(found)), hint, fix=fix)
         return False
+
+    def _spaces_after_markers(self, start: int, message: str) -> Mend:
+        """The fix of a run of bullets without a space after the marker, from the
+        line that starts at ``start`` up to the first line that is neither blank
+        nor such a bullet: one error reports the run, and its fix mends it all."""
+        places: list[tuple[int, int]] = []  # the line and the column after its marker
+        pos, offset = start, 0
+        while pos < len(self.text):
+            end = self.text.find("\n", pos)
+            end = len(self.text) if end < 0 else end
+            raw = self.text[pos:end]
+            content = raw.lstrip(" \t")
+            if content.strip(" \t"):
+                if not (content[0] in BULLET_MARKERS and content[1:2] not in ("", " ", "\t")):
+                    break
+                places.append((offset, len(raw) - len(content) + 2))
+            pos, offset = end + 1, offset + 1
+
+        def mend(line: int, column: int, content: str) -> Fix:
+            edits = tuple(Edit(line + at, after, line + at, after, " ") for at, after in places)
+            return Fix("safe", message, edits)
+
+        return mend
 
     # ---- skipping
 

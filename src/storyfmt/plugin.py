@@ -131,4 +131,4 @@ def check_rule(
 
     if story is None:
         raise StoryFormatError(problems, source_lines=source_lines(source))
-    return list(house.check(story, where))
+    return list(house.check(story, where, len(source_lines(source))))

@@ -37,7 +37,7 @@ from storyfmt._config import (
     check_codes,
 )
 from storyfmt._diagnostics import Diagnostic
-from storyfmt._fixes import fix, fixable
+from storyfmt._fixes import MAX_PASSES, fix, fixable
 from storyfmt._house import House, RuleFailed
 from storyfmt._house._registry import configured
 from storyfmt._plugins import owner
@@ -224,7 +224,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
             color = use_color(args.color, out)
             write_text(reports, out, color=color, quiet=args.quiet, docs_url=docs_url)
             if fixing is None and not args.quiet:
-                out.write(_fixable_summary(reports))
+                out.write(_fixable_summary(reports, unsafe=args.unsafe_fixes))
         out.flush()
     except BrokenPipeError:  # the reader went away (check | head): the status stands
         silence_stdout()
@@ -280,7 +280,8 @@ class _Fixing:
                 assert self.stdin is not None
                 data = self.stdin
             elif source in self.refused:
-                raise CommandError(not_selected(source, self.refused[source], "fix"))
+                reason = not_selected(source, self.refused[source], "fix")
+                return replace(report, unfixed=reason.removeprefix(f"{source}: "))
             else:
                 snapshot = read_snapshot(source)
                 data = snapshot.data
@@ -292,9 +293,14 @@ class _Fixing:
                 wanted=wanted,
                 house=self.house_of(report.path),
             )
+            if fixed.unconverged:
+                rules = ", ".join(f"{code} ({owner(code)})" for code in fixed.unconverged)
+                return replace(
+                    report,
+                    unfixed=f"the fixes did not converge after {MAX_PASSES} passes; they still"
+                    f" changed the story at the last: {rules}; not rewritten",
+                )
             if fixed.data != data:
-                self.files += 1
-                self.applied += fixed.applied
                 if self.args.diff:
                     sys.stdout.flush()
                     sys.stdout.buffer.write(patch(data, fixed.data, report.path))
@@ -302,8 +308,10 @@ class _Fixing:
                     self.stdin_fixed = fixed.data
                 else:
                     rewrite(source, fixed.data, snapshot, self.outside)
+                self.files += 1
+                self.applied += fixed.applied
         except CommandError as error:
-            return replace(report, failure=str(error).removeprefix(f"{source}: "))
+            return replace(report, unfixed=str(error).removeprefix(f"{source}: "))
         except RuleFailed as error:  # on the fixed story, and so nothing was written
             return replace(report, rule_failures=[_failure(error)])
         if self.args.diff:
@@ -323,19 +331,20 @@ class _Fixing:
         return status
 
 
-def _fixable_summary(reports: list[FileReport]) -> str:
-    """A line on how many of the problems shown ``--fix`` would fix, if any."""
-    safe = unsafe = 0
+def _fixable_summary(reports: list[FileReport], *, unsafe: bool) -> str:
+    """A line on how many of the problems shown ``--fix`` would fix, if any
+    (the unsafe fixes too when ``--unsafe-fixes`` was given)."""
+    safe = more = 0
     for report in reports:
         for item in report.diagnostics:
-            if fixable(item, unsafe=False):
+            if fixable(item, unsafe=unsafe):
                 safe += 1
             elif fixable(item, unsafe=True):
-                unsafe += 1
-    if not safe and not unsafe:
+                more += 1
+    if not safe and not more:
         return ""
-    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
-    return f"{safe} fixable with --fix{more}\n"
+    hidden = f" ({more} more with --unsafe-fixes)" if more else ""
+    return f"{safe} fixable with --fix{hidden}\n"
 
 
 def houses(configs: Configs) -> Callable[[str], House]:

@@ -41,12 +41,28 @@ class RuleFailed(Exception):
         self.rule = rule
 
 
-def _check_diagnostic(item: object, code: str) -> None:
-    """Check that a rule gave a diagnostic of its own code, at a place that can be.
+def _check_place(what: str, start: tuple[int, int], end: tuple[int, int], lines: int) -> None:
+    """Check that a range is in a story of ``lines`` lines, and does not end
+    before it starts."""
+    numbers = (*start, *end)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers):
+        raise ValueError(
+            f"it gave {what} at line {start[0]}, column {start[1]}: lines and columns count from 1"
+        )
+    if end < start:
+        raise ValueError(f"it gave {what} that ends before it starts")
+    if end[0] > lines:
+        raise ValueError(f"it gave {what} on line {end[0]}, past the story's {lines:,} lines")
+
+
+def _check_diagnostic(item: object, code: str, lines: int) -> None:
+    """Check that a rule gave a diagnostic of its own code, placed in the story
+    of ``lines`` lines, with a fix whose edits are placed there too and do not
+    overlap.
 
     Raises:
         TypeError: not a diagnostic, or a message that is not text.
-        ValueError: another code, or no place in a story.
+        ValueError: another code, or a place or an edit not in the story.
     """
     if not isinstance(item, Diagnostic):
         raise TypeError(f"it gave a {type(item).__name__}, not a Diagnostic")
@@ -54,14 +70,19 @@ def _check_diagnostic(item: object, code: str) -> None:
         raise ValueError(f"it gave a diagnostic of {item.code}, not of its own code")
     if not isinstance(item.message, str) or not isinstance(item.hint, (str, type(None))):
         raise TypeError("it gave a diagnostic whose message or hint is not a string")
-    numbers = (item.line, item.column, item.end_line or item.line, item.end_column or item.column)
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers):
-        raise ValueError(
-            f"it gave a diagnostic at line {item.line}, column {item.column}: lines and"
-            " columns count from 1"
-        )
-    if (item.end_line or item.line, item.end_column or item.column) < (item.line, item.column):
-        raise ValueError("it gave a diagnostic that ends before it starts")
+    start = (item.line, item.column)
+    _check_place(
+        "a diagnostic", start, (item.end_line or start[0], item.end_column or start[1]), lines
+    )
+    if item.fix is None:
+        return
+    ends = (0, 0)
+    for edit in sorted(item.fix.edits, key=lambda edit: (edit.line, edit.column)):
+        begin, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
+        _check_place("an edit", begin, end, lines)
+        if begin < ends:
+            raise ValueError("it gave a fix whose edits overlap")
+        ends = end
 
 
 class House(NamedTuple):
@@ -71,8 +92,8 @@ class House(NamedTuple):
     vocabulary: Vocabulary = Vocabulary()
     rules: tuple[tuple[StoryRule, Options], ...] = ()
 
-    def check(self, story: Story, where: Where) -> Iterator[Diagnostic]:
-        """The warnings of the rules for one story, rule after rule.
+    def check(self, story: Story, where: Where, lines: int) -> Iterator[Diagnostic]:
+        """The warnings of the rules for one story of ``lines`` lines, rule after rule.
 
         Raises:
             RuleFailed: a rule raised (even ``SystemExit``), or gave something
@@ -82,7 +103,7 @@ class House(NamedTuple):
             try:
                 found = list(rule.check(story, where, options))
                 for item in found:
-                    _check_diagnostic(item, rule.code)
+                    _check_diagnostic(item, rule.code, lines)
             except KeyboardInterrupt:
                 raise
             except BaseException as error:
