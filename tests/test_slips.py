@@ -13,7 +13,10 @@ moves it). What is left are the slip's new diagnostics, and the slip is counted 
 
 - caught: it has at least one new diagnostic, error or warning;
 - on the line: its first new diagnostic (in line order) is on the slip's line;
-- alone: it has exactly one new diagnostic.
+- alone: it has exactly one new diagnostic;
+- restored by --fix: ``check --fix --unsafe-fixes`` makes of it the writer's
+  story (that story's own warnings fixed too), counted only for the slips one
+  repair can undo (not those that delete lines).
 
 A change that leaves the text as it was, or that makes another valid story equal
 to the original, is no slip and is not counted. The targets: every slip is caught,
@@ -44,6 +47,7 @@ from conftest import CORPUS
 
 import storyfmt
 from storyfmt import Diagnostic, StoryBrief, StoryCard, StoryFormatError
+from storyfmt._fixes import fix
 
 STORIES = sorted(
     path for path in (CORPUS / "valid").glob("*.txt") if not path.name.endswith(".out.txt")
@@ -110,6 +114,8 @@ class Slip(NamedTuple):
     variant: str
     text: str
     line: int
+    determinate: bool = True
+    """Whether one repair gives the story back (not so when lines were deleted)."""
 
 
 Slips = Iterator[Slip]
@@ -176,7 +182,13 @@ class Story:
         return range(index + 1, end)
 
     def slip(
-        self, variant: str, at: int, replace: Mapping[int, str], delete: Iterable[int] = ()
+        self,
+        variant: str,
+        at: int,
+        replace: Mapping[int, str],
+        delete: Iterable[int] = (),
+        *,
+        determinate: bool = True,
     ) -> Slip:
         """The slip that gives lines new contents (keeping their indentation) and
         deletes others, on the line that was ``at``."""
@@ -189,7 +201,7 @@ class Story:
             lines.append(self.indent(index) + replace[index] if index in replace else old)
             if index == at:
                 line = len(lines)
-        return Slip(variant, "\n".join(lines), line)
+        return Slip(variant, "\n".join(lines), line, determinate)
 
     def reads_as_itself(self, text: str, found: Sequence[Diagnostic]) -> bool:
         """Whether ``text`` is a valid story equal to this one."""
@@ -373,7 +385,8 @@ def rank_hash(story: Story) -> Slips:
     yield story.slip("hash", rank, hashed)
     for variant, keep in (("hash, two header lines", 2), ("hash, three header lines", 3)):
         if len(story.header) > keep:
-            yield story.slip(variant, rank, hashed, delete=story.header[keep:])
+            cut = story.header[keep:]
+            yield story.slip(variant, rank, hashed, delete=cut, determinate=False)
 
 
 def question_no_mark(story: Story) -> Slips:
@@ -392,7 +405,7 @@ def answer_deleted(story: Story) -> Slips:
     """Each answer but the first and the last, with the blank lines after it."""
     for question, answer in story.further[1:-1]:
         gone = [*answer, *story.blanks_after(answer[-1])]
-        yield story.slip("middle answer deleted", question, {}, delete=gone)
+        yield story.slip("middle answer deleted", question, {}, delete=gone, determinate=False)
 
 
 def brief_heading_typo(story: Story) -> Slips:
@@ -482,6 +495,9 @@ class Outcome:
     shown: str
     """The slip's line in the changed text."""
     new: tuple[Diagnostic, ...]
+    restored: bool | None = None
+    """Whether ``check --fix --unsafe-fixes`` gives the story back; None when no
+    one repair can (lines were deleted)."""
 
     @property
     def caught(self) -> bool:
@@ -502,6 +518,7 @@ class Outcome:
                 ("not caught", self.caught),
                 ("not on the line", self.on_line),
                 ("not alone", self.alone),
+                ("not restored by --fix", self.restored is not False),
             )
             if not met
         ]
@@ -522,6 +539,8 @@ class Tally:
     caught: int = 0
     on_line: int = 0
     alone: int = 0
+    repairable: int = 0
+    restored: int = 0
     failures: list[Outcome] = field(default_factory=list, repr=False)
 
     def add(self, outcome: Outcome) -> None:
@@ -529,7 +548,9 @@ class Tally:
         self.caught += outcome.caught
         self.on_line += outcome.on_line
         self.alone += outcome.alone
-        if not (outcome.caught and outcome.on_line and outcome.alone):
+        self.repairable += outcome.restored is not None
+        self.restored += bool(outcome.restored)
+        if not (outcome.caught and outcome.on_line and outcome.alone) or outcome.restored is False:
             self.failures.append(outcome)
 
 
@@ -540,6 +561,8 @@ def total(tallies: Mapping[str, Tally]) -> Tally:
         whole.caught += tally.caught
         whole.on_line += tally.on_line
         whole.alone += tally.alone
+        whole.repairable += tally.repairable
+        whole.restored += tally.restored
         whole.failures += tally.failures
     return whole
 
@@ -566,6 +589,14 @@ def new_diagnostics(
     return tuple(new)
 
 
+def fixed_story(text: str) -> StoryCard | StoryBrief | None:
+    """The story that ``check --fix --unsafe-fixes`` makes of a text, if it reads."""
+    try:
+        return storyfmt.loads(fix(text.encode(), unsafe=True).data)
+    except StoryFormatError:
+        return None
+
+
 @functools.cache
 def measure() -> dict[str, Tally]:
     """Apply every kind of slip to every valid story of the corpus and tally the
@@ -573,6 +604,8 @@ def measure() -> dict[str, Tally]:
     tallies = {kind.name: Tally() for kind in SLIPS.values()}
     for path in STORIES:
         story = survey(path)
+        # The writer's own story, with the fixes of its own warnings made.
+        meant = fixed_story(story.text)
         for kind in SLIPS.values():
             seen = {story.text}
             for slip in kind.slips(story):
@@ -584,7 +617,10 @@ def measure() -> dict[str, Tally]:
                     continue
                 shown = slip.text.split("\n")[slip.line - 1]
                 new = new_diagnostics(story.diagnostics, found)
-                outcome = Outcome(story.name, kind.name, slip.variant, slip.line, shown, new)
+                restored = fixed_story(slip.text) == meant if slip.determinate else None
+                outcome = Outcome(
+                    story.name, kind.name, slip.variant, slip.line, shown, new, restored
+                )
                 tallies[kind.name].add(outcome)
     return tallies
 
@@ -596,14 +632,15 @@ def format_table(tallies: Mapping[str, Tally]) -> str:
         return f"{part} ({100 * part / whole:.1f}%)" if whole else f"{part}"
 
     rows = [
-        "| kind | slips | caught | on the line | alone |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| kind | slips | caught | on the line | alone | restored by --fix |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     labelled = [(LABELS.get(name, name), tally) for name, tally in tallies.items()]
     for label, tally in [*labelled, ("total", total(tallies))]:
         rows.append(
             f"| {label} | {tally.count} | {share(tally.caught, tally.count)} "
-            f"| {share(tally.on_line, tally.count)} | {share(tally.alone, tally.count)} |"
+            f"| {share(tally.on_line, tally.count)} | {share(tally.alone, tally.count)} "
+            f"| {share(tally.restored, tally.repairable)} of {tally.repairable} |"
         )
     return "\n".join(rows)
 
@@ -653,6 +690,17 @@ def test_the_targets_are_met(measure_: str, words: str) -> None:
     summary = f"{words} for {met} of {whole.count} slips"
     assert met >= TARGET * whole.count, report(
         tallies, lambda outcome: not getattr(outcome, measure_), summary
+    )
+
+
+def test_fix_gives_back_the_writers_story() -> None:
+    """After ``check --fix --unsafe-fixes``, a slip whose repair is determinate
+    reads as the writer's story (with the fixes of its own warnings made)."""
+    tallies = measure()
+    whole = total(tallies)
+    summary = f"restored by --fix for {whole.restored} of {whole.repairable} repairable slips"
+    assert whole.restored >= TARGET * whole.repairable, report(
+        tallies, lambda outcome: outcome.restored is False, summary
     )
 
 

@@ -190,6 +190,7 @@ _FIXES: dict[Rule, Applicability] = {
     Rule.LONG_QUESTION: "safe",
     Rule.NOT_A_TAG_LINE: "unsafe",
     Rule.INVALID_DURATION: "safe",
+    Rule.INVALID_NUMBER: "unsafe",
     Rule.QUESTION_MARK: "unsafe",
     Rule.NEAR_MISS: "unsafe",
 }

@@ -142,6 +142,8 @@ _KNOWN_KEY_PAIR = re.compile(
 )
 _COLON_PAIR = re.compile(r"(.+?)([ \t]*:)(?:[ \t]+(.*))?")
 _DIGITS_ONLY = re.compile(r"[0-9]+")
+_DURATION_WRITTEN = re.compile(r"([0-9]+)([ \t]*)([A-Za-z]+)")
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+")
 _RANK_LIKE = re.compile(r"[^\w\s]*[ \t]*[0-9]+[ \t]*[^\w\s]*")
 
 
@@ -515,15 +517,18 @@ class Recovery:
             else:
                 hint, fix = _heading_advice(found, self.kind)
         elif terminal == "DURATION":
-            parts = found.split()
-            if (
-                len(parts) == 2
-                and parts[0].isdigit()
-                and (unit := parts[1].lower()) != parts[1]
-                and unit.rstrip("s") in DURATION_UNITS
-            ):
-                hint = "units are written in lower case"
-                fix = rewrite(f"{parts[0]} {unit}", "write the unit in lower case")
+            written = _DURATION_WRITTEN.fullmatch(found)
+            unit = written[3].lower() if written else ""
+            if written and unit.rstrip("s") in DURATION_UNITS:
+                hint = (
+                    "put a space between the number and the unit"
+                    if not written[2]
+                    else "units are written in lower case"
+                )
+                fix = rewrite(f"{written[1]} {unit}", hint)
+        elif terminal == "DECIMAL" and _DECIMAL_COMMA.fullmatch(found):
+            hint = "write the decimal point as '.'"
+            fix = rewrite(found.replace(",", "."), hint, "unsafe")
         elif terminal == "FIRST_TAG":
             fix = rewrite(as_tag_line(found), "end the line with ' /'", "unsafe")
         self._report_line(fault, code, message.format(found=quote(found)), hint, fix=fix)
