@@ -117,6 +117,22 @@ def test_load_takes_paths_and_binary_files(card: StoryCard) -> None:
         storyfmt.load(text_handle)  # type: ignore[arg-type]  # a text file, refused
 
 
+@pytest.mark.parametrize("source", [0, None, 3.5])
+def test_load_refuses_what_is_neither_a_path_nor_a_file(source: object) -> None:
+    with pytest.raises(TypeError, match="load\\(\\) reads a path or a binary file"):
+        storyfmt.load(source)  # type: ignore[arg-type]  # the point of the test
+
+
+def test_an_invalid_story_in_memory_is_named_by_its_field(card: StoryCard) -> None:
+    changed = card.model_copy(update={"title": "Two\nlines"})
+    with pytest.raises(StoryFormatError) as raised:
+        storyfmt.dumps(changed)
+    assert str(raised.value) == (
+        "error[SF305] 'title' must be a single line (it contains a line break)"
+    )
+    assert raised.value.path is None
+
+
 def test_load_error_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
     path.write_text("Title\n\nStory Stats\n\nVirality\nhigh\n", encoding="utf-8")

@@ -119,6 +119,23 @@ def test_github_annotations_inside_actions(stories: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("output", ["json", "sarif"])
+def test_a_missing_path_is_recorded_in_the_document(stories: Path, output: str) -> None:
+    named = ("missing.story", "card-japan-korea-summit.story")
+    done = run("check", "--output-format", output, *named, cwd=stories)
+    assert done.returncode == 2
+    document = json.loads(done.stdout)
+    if output == "json":
+        assert document["failures"] == [
+            {"path": "missing.story", "reason": "no such file or folder"}
+        ]
+    else:
+        (invocation,) = document["runs"][0]["invocations"]
+        assert invocation["executionSuccessful"] is False
+        assert "missing.story: no such file or folder" in json.dumps(invocation)
+    assert "missing.story: no such file or folder" in done.stderr
+
+
 def test_json_output_parses(stories: Path) -> None:
     done = run("check", "--output-format", "json", ".", cwd=stories)
     document = json.loads(done.stdout)

@@ -405,6 +405,20 @@ def test_extend_combines_settings_as_ruff_does(tmp_path: Path) -> None:
         read_config(tmp_path / "restarts.toml")
 
 
+def test_a_byte_order_mark_is_no_part_of_the_toml(tmp_path: Path) -> None:
+    (tmp_path / "storyfmt.toml").write_bytes(b"\xef\xbb\xbfstrict = true\n")
+    config = read_config(tmp_path / "storyfmt.toml")
+    assert config is not None
+    assert config.strict is True
+
+
+def test_invalid_toml_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "storyfmt.toml").write_text("[x]\nstrict = tru\n")
+    with pytest.raises(ConfigError) as raised:
+        read_config(tmp_path / "storyfmt.toml")
+    assert str(raised.value) == f"{tmp_path / 'storyfmt.toml'}:2:10: invalid TOML: Invalid value"
+
+
 def test_patterns_from_an_extended_file_are_relative_to_that_file(tmp_path: Path) -> None:
     (tmp_path / "base.toml").write_text('exclude = ["/project/old"]\n')
     project = tmp_path / "project"

@@ -425,6 +425,10 @@ def _extended(base: Config, own: Config) -> Config:
     )
 
 
+_TOML_PLACE = re.compile(r"(.*) \(at line ([0-9]+), column ([0-9]+)\)", re.DOTALL)
+"""Where a TOML reader's error says it is: the message, its line and column."""
+
+
 def _load(path: Path) -> tuple[str, Mapping[str, Any] | None]:
     """A configuration file's text and settings; None for a ``pyproject.toml``
     without a ``[tool.storyfmt]`` table.
@@ -433,12 +437,16 @@ def _load(path: Path) -> tuple[str, Mapping[str, Any] | None]:
         ConfigError: the file cannot be read or is not TOML.
     """
     try:
-        text = path.read_text("utf-8")
+        # A byte-order mark is no part of the TOML, as it is no part of a story.
+        text = path.read_text("utf-8-sig")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        at = _TOML_PLACE.fullmatch(str(error))
+        if at is None:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{path}:{at[2]}:{at[3]}: invalid TOML: {at[1]}") from None
     if path.name != "pyproject.toml":
         return text, data
     table = data.get("tool", {}).get("storyfmt")

@@ -266,7 +266,8 @@ class StoryFormatError(ValueError):
 
     Attributes:
         diagnostics: Every error found (warnings are not included), in line order.
-        path: The file name shown in the message (``<string>`` for text).
+        path: The file name shown in the message (``<string>`` for text), or
+            None for a story in memory, whose problems are named by their fields.
 
     Example:
         >>> from storyfmt import loads
@@ -282,9 +283,12 @@ class StoryFormatError(ValueError):
         diagnostics: Iterable[Diagnostic],
         *,
         source_lines: Sequence[str] | None = None,
-        path: str = "<string>",
+        path: str | None = "<string>",
     ) -> None:
         self.diagnostics: list[Diagnostic] = list(diagnostics)
         self.path = path
-        text = "\n".join(render(d, source_lines, path) for d in self.diagnostics)
+        if path is None:  # a story in memory: its problems name their fields, not places
+            text = "\n".join(f"{d.severity}[{d.code}] {d.message}" for d in self.diagnostics)
+        else:
+            text = "\n".join(render(d, source_lines, path) for d in self.diagnostics)
         super().__init__(text)

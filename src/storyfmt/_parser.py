@@ -127,7 +127,8 @@ def load(
     Raises:
         StoryFormatError: The file is not a valid story; the error names the file.
         OSError: The file cannot be read.
-        TypeError: ``source`` is a file opened in text mode.
+        TypeError: ``source`` is a file opened in text mode, or neither a path
+            nor a file.
 
     Example:
         >>> card = load("examples/card-japan-korea-summit.story")  # doctest: +SKIP
@@ -138,11 +139,13 @@ def load(
         path = os.fspath(source)
         with open(path, "rb") as handle:
             data = handle.read()
-    else:
+    elif callable(getattr(source, "read", None)):
         path = getattr(source, "name", "<file>")
         data = source.read()
         if not isinstance(data, bytes):
             raise TypeError("load() needs a file opened in binary mode ('rb')")
+    else:
+        raise TypeError(f"load() reads a path or a binary file, not {type(source).__name__}")
     story, parsed = parse_text(data, kind)
     if story is None:
         raise StoryFormatError(parsed.problems, source_lines=source_lines(data), path=str(path))

@@ -415,8 +415,8 @@ def checked(story: object) -> StoryCard | StoryBrief:
     try:
         return type(story).model_validate(story)
     except ValidationError as invalid:
-        # A story in memory has no source text: its problems stand at 1:1.
-        raise StoryFormatError(json_problems(invalid, "", _nowhere)) from None
+        # A story in memory has no source text: its problems name their fields.
+        raise StoryFormatError(json_problems(invalid, "", _nowhere), path=None) from None
 
 
 def _require_yaml() -> None:

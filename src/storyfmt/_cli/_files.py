@@ -116,8 +116,10 @@ def discover(
     the selection takes it); without ``force_exclude``, those the selection does
     not take are listed in :attr:`Found.unselected` too.
 
+    A path that does not exist is one of :attr:`Found.failures`.
+
     Raises:
-        CommandError: a path that does not exist, or a folder without story files.
+        CommandError: a folder without story files.
     """
     found = Found([], [], [])
     seen: set[tuple[int, int]] = set()
@@ -142,8 +144,8 @@ def discover(
                     continue
                 found.unselected.append((argument, refused))
             found.paths.append(argument)
-        else:
-            raise CommandError(f"{argument}: no such file or folder")
+        else:  # a failure to report in every output format, as an unreadable one is
+            found.failures.append((argument, "no such file or folder"))
     found.paths = _once(found.paths) if several else sorted(set(found.paths))
     for argument in arguments:  # a file named is the user's choice, wherever it leads
         found.folder_of.pop(argument, None)
