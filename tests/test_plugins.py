@@ -511,6 +511,36 @@ def test_rules_that_exit_or_misplace_their_warnings_are_failures(site: Path, pro
     assert found(done) == [("ODD104", 1, 1, SUMMIT)]
 
 
+_CHATTY = """\
+from storyfmt.plugin import StoryRule
+
+class Chatty(StoryRule):
+    code, name, summary = "TALK101", "chatty", "a rule that prints"
+
+    def check(self, story, where, options):
+        print("chatty was here", flush=True)
+        if story.title.startswith("Shocking"):
+            yield self.warn(where(("title",)), "shocking")
+
+RULES = [Chatty]
+"""
+
+
+@pytest.mark.parametrize("output", ["json", "sarif"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_what_a_rule_prints_never_reaches_stdout(
+    site: Path, project: Path, output: str, jobs: str
+) -> None:
+    install(site, "talk-rules", {"TALK": "talk_rules:RULES"}, {"talk_rules.py": _CHATTY})
+    for number in range(70):  # enough files for worker processes
+        (project / "stories" / f"calm-{number}.story").write_text("Calm\n")
+    done = check(site, project, "--output-format", output, "-j", jobs, "--select", "TALK", ".")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "chatty was here" in done.stderr
+    assert "TALK101" in json.dumps(document)
+
+
 def test_a_rule_that_cannot_go_to_worker_processes_is_checked_in_one(
     site: Path, project: Path
 ) -> None:

@@ -572,7 +572,14 @@ class Nowhere(StoryRule):
     def check(self, story, where, options):
         yield self.warn(Span(0, 0, 1), "here")
 
-RULES = [Crash, Nowhere]
+class Chatty(StoryRule):
+    code, name, summary = "ODD103", "chatty", "a rule that prints"
+
+    def check(self, story, where, options):
+        print("Content-Length: 2\\r\\n\\r\\n{}", flush=True)
+        return ()
+
+RULES = [Crash, Nowhere, Chatty]
 """
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
@@ -686,4 +687,8 @@ def serve(configs: Callable[[], Configs] = Configs) -> None:
     """Serve the protocol on stdio until the client exits; ``configs`` gives the
     configurations each check is made under."""
     server.configs = configs
-    server.start_io()
+    protocol = sys.stdout.buffer
+    # Standard output is the protocol's alone: what anything else prints (a
+    # plugin's print(), say) goes to standard error, where editors log it.
+    sys.stdout = sys.stderr
+    server.start_io(sys.stdin.buffer, protocol)

@@ -14,7 +14,9 @@ configuration is read (:mod:`storyfmt._house._registry`), so that
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from typing import TYPE_CHECKING, NamedTuple
 
 from storyfmt._diagnostics import Diagnostic
@@ -101,7 +103,9 @@ class House(NamedTuple):
         """
         for rule, options in self.rules:
             try:
-                found = list(rule.check(story, where, options))
+                # What a rule prints must not mix with a report on stdout.
+                with redirect_stdout(sys.stderr):
+                    found = list(rule.check(story, where, options))
                 for item in found:
                     _check_diagnostic(item, rule.code, lines)
             except KeyboardInterrupt:
