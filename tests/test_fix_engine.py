@@ -13,7 +13,9 @@ from test_cli import run
 from test_plugins import check, install, project, site
 
 import storyfmt
+from storyfmt._diagnostics import Diagnostic, Edit, Fix
 from storyfmt._fixes import MAX_PASSES, fix
+from storyfmt._house import _check_diagnostic
 
 __all__ = ["project", "site"]  # the fixtures this module uses from test_plugins
 
@@ -187,3 +189,13 @@ def test_a_fix_is_counted_only_when_written(tmp_path: Path) -> None:
     done = run("check", "--fix", "a.story", cwd=tmp_path)
     assert done.returncode == 2
     assert "fixed" not in done.stderr.replace("not be fixed", "")
+
+
+def test_a_fix_whose_edits_overlap_an_earlier_longer_edit_is_refused() -> None:
+    wide = Edit(1, 1, 1, 10, "x")
+    inside = Edit(1, 3, 1, 4, "y")
+    later = Edit(1, 5, 1, 6, "z")  # after `inside`, yet inside `wide`
+    for edits in ((wide, later), (wide, inside, later)):
+        item = Diagnostic(1, 1, "FIX107", "warning", "m", fix=Fix("safe", "m", edits))
+        with pytest.raises(ValueError, match="edits overlap"):
+            _check_diagnostic(item, "FIX107", 1)

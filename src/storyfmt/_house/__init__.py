@@ -84,7 +84,7 @@ def _check_diagnostic(item: object, code: str, lines: int) -> None:
         _check_place("an edit", begin, end, lines)
         if begin < ends:
             raise ValueError("it gave a fix whose edits overlap")
-        ends = end
+        ends = max(ends, end)
 
 
 class House(NamedTuple):
