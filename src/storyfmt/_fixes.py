@@ -142,8 +142,10 @@ def fix(
             for item in found
             if fixable(item, unsafe=unsafe) and (wanted is None or wanted(item))
         ]
+        if not fixes:
+            break
         candidate, used = _apply(data, [item.fix.edits for item in fixes if item.fix])
-        if not fixes or candidate == data:
+        if candidate == data:
             break
         after = diagnose(candidate, form=form, house=house)
         if _errors(after) > _errors(found):
