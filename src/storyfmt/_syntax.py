@@ -158,15 +158,21 @@ def _content(token: Token) -> str:
     return str(token.value).strip(" \t\n")
 
 
-def _past_blanks(text: str, start: int) -> int:
-    """Where the first line at or after ``start`` that is not blank starts."""
+def _first_line(text: str, start: int, wanted: Callable[[str], bool]) -> int:
+    """Where the first line at or after ``start`` whose content is ``wanted``
+    starts; the end of the text if there is none."""
     pos = start
     while pos < len(text):
         line, end = _line_at(text, pos)
-        if line:
+        if wanted(line):
             return pos
         pos = end
     return len(text)
+
+
+def _past_blanks(text: str, start: int) -> int:
+    """Where the first line at or after ``start`` that is not blank starts."""
+    return _first_line(text, start, bool)
 
 
 Mend = Callable[[int, int, str], Fix]
@@ -541,15 +547,13 @@ class Recovery:
         places: list[tuple[int, int]] = []  # the line and the column after its marker
         pos, offset = start, 0
         while pos < len(self.text):
-            end = self.text.find("\n", pos)
-            end = len(self.text) if end < 0 else end
-            raw = self.text[pos:end]
-            content = raw.lstrip(" \t")
-            if content.strip(" \t"):
+            content, end = _line_at(self.text, pos)
+            if content:
                 if not (content[0] in BULLET_MARKERS and content[1:2] not in ("", " ", "\t")):
                     break
-                places.append((offset, len(raw) - len(content) + 2))
-            pos, offset = end + 1, offset + 1
+                indent = self.text.index(content[0], pos) - pos
+                places.append((offset, indent + 2))
+            pos, offset = end, offset + 1
 
         def mend(line: int, column: int, content: str) -> Fix:
             edits = tuple(Edit(line + at, after, line + at, after, " ") for at, after in places)
@@ -570,13 +574,9 @@ class Recovery:
 
     def _next_heading(self, start: int) -> int:
         """Where the first heading line of this kind at or after ``start`` starts."""
-        pos = start
-        while pos < len(self.text):
-            line, end = _line_at(self.text, pos)
-            if line and section_of(line, self.kind) is not None:
-                return pos
-            pos = end
-        return len(self.text)
+        return _first_line(
+            self.text, start, lambda line: bool(line) and section_of(line, self.kind) is not None
+        )
 
     def _after_footer(self, fault: Fault, footer: Token, found: str) -> bool:
         if fault.at_end:
