@@ -245,6 +245,7 @@ def test_show_settings_tells_where_each_setting_comes_from(monorepo: Path) -> No
         ("  strict = false", "default"),
         ('  line-ending = "auto"', "default"),
         ('  docs-url = "https://storyfmt.readthedocs.io/en/latest/"', "default"),
+        ("  rule-timeout = 10.0", "default"),
         (
             '  vocabulary = { status = ["Active"], political-leaning = ["Left", "Lean Left",'
             ' "Center", "Neutral", "Lean Right", "Right"] }',
@@ -274,7 +275,7 @@ def test_show_settings_of_several_paths_checks_nothing(monorepo: Path) -> None:
     assert "ignored-here" not in second
     isolated = run("check", "--show-settings", "--isolated", "top.story", cwd=monorepo)
     assert "  config-file = none  " in isolated.stdout
-    assert isolated.stdout.count("# default") == 13  # all but config-file and ignored-here
+    assert isolated.stdout.count("# default") == 14  # all but config-file and ignored-here
     missing = run("check", "--show-settings", "nowhere.story", cwd=monorepo)
     assert (missing.returncode, missing.stderr) == (
         2,

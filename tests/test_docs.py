@@ -48,7 +48,7 @@ def test_every_rule_example_gives_the_output_shown(code: str) -> None:
 
 
 _PYTHON = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-_PAGES = ("index.md", "quickstart.md", "recipes.md")
+_PAGES = ("index.md", "quickstart.md", "recipes.md", "api.md")
 
 
 def _examples(page: str) -> list[str]:

@@ -15,7 +15,8 @@ from test_cli import run
 import storyfmt
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Edit
-from storyfmt._fixes import apply_edits, fix
+from storyfmt._fixes import apply_edits
+from storyfmt._fixes import repair as fix
 
 INVALID = sorted((CORPUS / "invalid").glob("*.txt"))
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from test_cli import run
-from test_plugins import check, install, project, site
+from test_plugins import check, in_python, install, project, site
 
 import storyfmt
 from storyfmt._diagnostics import Diagnostic, Edit, Fix
-from storyfmt._fixes import MAX_PASSES, fix
+from storyfmt._fixes import MAX_PASSES
+from storyfmt._fixes import repair as fix
 from storyfmt._house import _check_diagnostic
 
 __all__ = ["project", "site"]  # the fixtures this module uses from test_plugins
@@ -199,3 +200,18 @@ def test_a_fix_whose_edits_overlap_an_earlier_longer_edit_is_refused() -> None:
         item = Diagnostic(1, 1, "FIX107", "warning", "m", fix=Fix("safe", "m", edits))
         with pytest.raises(ValueError, match="edits overlap"):
             _check_diagnostic(item, "FIX107", 1)
+
+
+def test_the_library_refuses_fixes_that_do_not_converge(fixes: Path) -> None:
+    script = """
+import storyfmt
+config = storyfmt.Config.from_table({"select": ["FIX101"]})
+try:
+    storyfmt.fix("Summit\\n", config=config)
+except storyfmt.RuleError as error:
+    print(error.failures, [d.code for d in error.diagnostics])
+"""
+    assert in_python(fixes, script).strip() == (
+        f"['the fixes did not converge after {MAX_PASSES} passes; they still changed the story"
+        " at the last: FIX101 (plugin FIX (fix-rules 1.0))'] ['FIX101']"
+    )

@@ -87,6 +87,19 @@ def check(site: Path, project: Path, *args: str) -> subprocess.CompletedProcess[
     )
 
 
+def in_python(site: Path, script: str) -> str:
+    """What a Python script that uses the library prints, with the site's plugins."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
 def found(done: subprocess.CompletedProcess[str]) -> list[tuple[str, int, int, str]]:
     """The diagnostics of a JSON run: code, line, column, path."""
     document = json.loads(done.stdout)
@@ -570,3 +583,157 @@ def test_a_name_an_unselected_plugin_takes_leaves_the_selected_one_alone(
         "'select': plugin ACME (acme-story-rules 1.0): its rule ACME101 is named"
         " 'banned-word', as ABC101 is; a rule's name must be its own\n"
     )
+
+
+_WILD = """\
+import os
+import signal
+import time
+
+from storyfmt.plugin import StoryRule
+
+
+class Ends(StoryRule):
+    code, name, summary = "WILD101", "ends", "a rule that ends its process on one story"
+
+    def check(self, story, where, options):
+        if story.title == "Exit":
+            os._exit(7)
+        yield self.warn(where(("title",)), "checked")
+
+
+class Killed(StoryRule):
+    code, name, summary = "WILD102", "killed", "a rule whose process is killed"
+
+    def check(self, story, where, options):
+        os.kill(os.getpid(), signal.SIGKILL)
+        return ()
+
+
+class Hangs(StoryRule):
+    code, name, summary = "WILD103", "hangs", "a rule that never returns on one story"
+
+    def check(self, story, where, options):
+        while story.title == "Hang":
+            time.sleep(0.01)
+        yield self.warn(where(("title",)), "checked")
+
+
+class Writes(StoryRule):
+    code, name, summary = "WILD104", "writes", "a rule that writes to file descriptor 1"
+
+    def check(self, story, where, options):
+        os.write(1, b"written to fd 1\\n")
+        yield self.warn(where(("title",)), "checked")
+
+
+RULES = [Ends, Killed, Hangs, Writes]
+"""
+
+
+@pytest.fixture
+def wild(site: Path, project: Path) -> Path:
+    """The wild rules installed, and a project of three stories: one that makes
+    a rule misbehave (its title says how), and two calm ones."""
+    install(site, "wild-rules", {"WILD": "wild_rules:RULES"}, {"wild_rules.py": _WILD})
+    (project / "stories" / "summit.story").unlink()
+    for name in ("a-calm", "c-calm"):
+        (project / "stories" / f"{name}.story").write_text("Calm\n")
+    return site
+
+
+def _outputs(done: subprocess.CompletedProcess[str], output: str) -> str:
+    """What a run reported on stdout, checked to be a document of its format."""
+    if output == "json":
+        return json.dumps(json.loads(done.stdout))
+    if output == "sarif":
+        document = json.loads(done.stdout)
+        assert schema_errors(document) == []
+        return json.dumps(document)
+    return done.stdout
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github", "junit"])
+def test_a_rule_that_ends_its_process_is_its_plugins_failure(
+    wild: Path, project: Path, output: str
+) -> None:
+    (project / "stories" / "b-exit.story").write_text("Exit\n")
+    done = check(wild, project, "--output-format", output, "--select", "WILD101", ".")
+    assert done.returncode == 2, done.stderr
+    reason = (
+        "plugin WILD (wild-rules 1.0): rule WILD101 ends ended the process it ran in:"
+        " it exited with code 7"
+    )
+    assert f"stories/b-exit.story: {reason}" in done.stderr
+    if output != "text":
+        assert reason in _outputs(done, output)
+    # The rule still checked the stories before and after it, in a new process.
+    assert _outputs(done, output).count("checked") == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no SIGKILL on Windows")
+def test_a_rule_whose_process_is_killed_is_its_plugins_failure(wild: Path, project: Path) -> None:
+    done = check(wild, project, "--output-format", "json", "--select", "WILD102", ".")
+    assert done.returncode == 2
+    reasons = {failure["reason"] for failure in json.loads(done.stdout)["failures"]}
+    assert reasons == {
+        "plugin WILD (wild-rules 1.0): rule WILD102 killed ended the process it ran in:"
+        " it was killed by SIGKILL"
+    }
+
+
+def test_a_rule_that_never_returns_is_stopped_at_its_time_limit(wild: Path, project: Path) -> None:
+    (project / "stories" / "b-hang.story").write_text("Hang\n")
+    reason = (
+        "stories/b-hang.story: plugin WILD (wild-rules 1.0): rule WILD103 hangs did not"
+        " return within {} s, its time limit (rule-timeout)"
+    )
+    done = check(wild, project, "--select", "WILD103", "--rule-timeout", "0.5", ".")
+    assert done.returncode == 2
+    assert reason.format("0.5") in done.stderr
+    assert done.stdout.count("checked") == 2, "the other stories are still checked"
+    # The limit is a setting of the configuration too.
+    (project / "pyproject.toml").write_text(
+        '[tool.storyfmt]\nrule-timeout = 1\nselect = ["WILD"]\n'
+    )
+    done = check(wild, project, "--output-format", "json", "--select", "WILD103", ".")
+    assert done.returncode == 2
+    assert [failure["reason"] for failure in json.loads(done.stdout)["failures"]] == [
+        reason.format("1").removeprefix("stories/b-hang.story: ")
+    ]
+    (project / "pyproject.toml").write_text("[tool.storyfmt]\nrule-timeout = 0\n")
+    done = check(wild, project, ".")
+    assert done.returncode == 2
+    assert "pyproject.toml:2: 'rule-timeout' must be a number of seconds above 0" in done.stderr
+    done = check(wild, project, "--rule-timeout", "soon", ".")
+    assert done.returncode == 2
+    assert "--rule-timeout: expected a number of seconds above 0" in done.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_what_a_rule_writes_to_the_file_descriptor_goes_to_stderr(
+    wild: Path, project: Path, jobs: str
+) -> None:
+    for number in range(70):  # enough files for worker processes
+        (project / "stories" / f"calm-{number}.story").write_text("Calm\n")
+    done = check(wild, project, "--output-format", "sarif", "-j", jobs, "--select", "WILD104", ".")
+    assert done.returncode == 0, done.stderr
+    assert _outputs(done, "sarif").count('"checked"') == 72
+    assert done.stderr.count("written to fd 1") == 72
+
+
+def test_the_library_applies_plugins_and_contains_them(wild: Path, project: Path) -> None:
+    script = """
+import storyfmt
+config = storyfmt.Config.from_table({"select": ["WILD101"]})
+print([d.code for d in storyfmt.check("Calm\\n", config=config)])
+try:
+    storyfmt.check("Exit\\n", config=config)
+except storyfmt.RuleError as error:
+    print(error.failures, error.diagnostics)
+"""
+    assert in_python(wild, script).splitlines() == [
+        "['WILD101']",
+        "['plugin WILD (wild-rules 1.0): rule WILD101 ends ended the process it ran in:"
+        " it exited with code 7'] []",
+    ]

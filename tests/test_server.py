@@ -558,6 +558,8 @@ async def test_a_byte_order_mark_in_the_text_is_counted_in_line_one(
 
 
 _FAILING = """\
+import os
+
 from storyfmt.plugin import Span, StoryRule
 
 class Crash(StoryRule):
@@ -577,9 +579,16 @@ class Chatty(StoryRule):
 
     def check(self, story, where, options):
         print("Content-Length: 2\\r\\n\\r\\n{}", flush=True)
+        os.write(1, b"Content-Length: 2\\r\\n\\r\\n{}")
         return ()
 
-RULES = [Crash, Nowhere, Chatty]
+class Quits(StoryRule):
+    code, name, summary = "ODD104", "quits", "a rule that ends its process"
+
+    def check(self, story, where, options):
+        os._exit(3)
+
+RULES = [Crash, Nowhere, Chatty, Quits]
 """
 
 
@@ -608,6 +617,8 @@ async def test_a_failing_plugin_rule_is_said_and_the_rest_still_works(tmp_path: 
             " ZeroDivisionError: division by zero",
             "storyfmt: plugin ODD (odd-rules 1.0): rule ODD102 nowhere raised ValueError:"
             " it gave a diagnostic at line 0, column 0: lines and columns count from 1",
+            "storyfmt: plugin ODD (odd-rules 1.0): rule ODD104 quits ended the process it"
+            " ran in: it exited with code 3",
         ]
         fixable = _opened(client, root, "fixable.story", LOWER)
         (problem,) = await _diagnostics(client, fixable, 1)

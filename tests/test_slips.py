@@ -47,7 +47,7 @@ from conftest import CORPUS
 
 import storyfmt
 from storyfmt import Diagnostic, StoryBrief, StoryCard, StoryFormatError
-from storyfmt._fixes import fix
+from storyfmt._fixes import repair as fix
 
 STORIES = sorted(
     path for path in (CORPUS / "valid").glob("*.txt") if not path.name.endswith(".out.txt")

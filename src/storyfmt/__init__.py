@@ -12,6 +12,8 @@ The API mirrors :mod:`json` and :mod:`tomllib`::
     Sanae Takaichi / Nara, Japan /
 """
 
+from typing import TYPE_CHECKING, Any
+
 from storyfmt._diagnostics import Diagnostic, StoryFormatError
 from storyfmt._models import (
     Breakdown,
@@ -30,23 +32,62 @@ from storyfmt._rules import validate
 from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
 from storyfmt._writer import dump, dumps
 
+if TYPE_CHECKING:
+    from storyfmt._config import Config, ConfigError
+    from storyfmt._engine import Fixed, RuleError, check, fix, format
+
 __version__ = "0.1.0"
+
+# The engine (configuration, house rules, plugins) is imported when first used,
+# so that reading and writing stories does not pay for it.
+_ENGINE = {
+    "Config": "storyfmt._config",
+    "ConfigError": "storyfmt._config",
+    "Fixed": "storyfmt._engine",
+    "RuleError": "storyfmt._engine",
+    "check": "storyfmt._engine",
+    "fix": "storyfmt._engine",
+    "format": "storyfmt._engine",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ENGINE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'storyfmt' has no attribute {name!r}")
+    from importlib import import_module  # noqa: PLC0415
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Breakdown",
+    "Config",
+    "ConfigError",
     "Diagnostic",
     "Duration",
     "DurationUnit",
+    "Fixed",
     "FrozenDict",
     "QuestionAnswer",
+    "RuleError",
     "Stats",
     "Story",
     "StoryBrief",
     "StoryCard",
     "StoryFormatError",
     "__version__",
+    "check",
     "dump",
     "dumps",
+    "fix",
+    "format",
     "from_json",
     "from_yaml",
     "json_schema",

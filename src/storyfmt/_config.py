@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, get_args
 
 from storyfmt._codes import Rule, Severity, own_rule
-from storyfmt._house import Vocabulary
-from storyfmt._house._base import Options, SettingError
-from storyfmt._house._registry import read_rules, read_vocabulary
+from storyfmt._house import RULE_TIMEOUT, House, Vocabulary
+from storyfmt._house._base import Options, SettingError, toml
+from storyfmt._house._registry import configured, read_rules, read_vocabulary
 from storyfmt._plugins import PluginError, load, related, rule_of
 from storyfmt._report import FileReport
 from storyfmt._ruledocs import DOCS_URL
@@ -76,6 +76,7 @@ SETTINGS = {
     "strict": "strict",
     "line-ending": "line_ending",
     "docs-url": "docs_url",
+    "rule-timeout": "rule_timeout",
     "vocabulary": "vocabulary",
     "rules": "rules",
 }
@@ -95,7 +96,15 @@ class Origin:
 
 @dataclass(frozen=True)
 class Config:
-    """Settings of ``storyfmt check``; command-line options override them.
+    """The settings stories are checked, fixed and formatted under: those of a
+    ``storyfmt.toml`` file or of the ``[tool.storyfmt]`` table of a
+    ``pyproject.toml`` (see the configuration docs).
+
+    ``Config()`` holds the defaults. Read one from a file with
+    :meth:`from_file`, find the one that applies to a story file as the
+    ``storyfmt`` command does with :meth:`find`, or build one in code from a
+    table like the file's with :meth:`from_table`. The command-line options
+    of ``storyfmt check`` override a configuration's settings.
 
     ``path`` is the configuration file read, ``extends`` the files it extends
     (each extending the next), and ``origins`` tells, by key, where each setting
@@ -114,11 +123,53 @@ class Config:
     line_ending: LineEnding = "auto"
     docs_url: str = DOCS_URL
     """The docs site the rules are linked on, ending with ``/``."""
+    rule_timeout: float = RULE_TIMEOUT
+    """The seconds a plugin's rule may take on one story."""
     vocabulary: Vocabulary = Vocabulary()  # noqa: RUF009 - a tuple of tuples, never changed
     rules: Mapping[str, Options] = field(default_factory=dict)
     path: Path | None = None
     extends: tuple[Path, ...] = ()
     origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Config:
+        """Read a ``storyfmt.toml``, or the ``[tool.storyfmt]`` table of a
+        ``pyproject.toml``, and the files it extends.
+
+        Raises:
+            ConfigError: the file cannot be read, is not TOML, has no settings
+                or bad ones (the message names the file and the line).
+        """
+        config = read_config(Path(os.path.abspath(path)))
+        if config is None:
+            raise ConfigError(f"{os.fspath(path)}: has no [tool.storyfmt] table")
+        return config
+
+    @classmethod
+    def find(cls, path: str | os.PathLike[str]) -> Config:
+        """The configuration of a story file as the ``storyfmt`` command finds
+        it: that of the nearest ``storyfmt.toml`` or ``pyproject.toml`` with
+        settings, in the file's folder or above it; the defaults if there is none.
+
+        Raises:
+            ConfigError: the configuration file found cannot be used.
+        """
+        return Configs().for_file(os.fspath(path))
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> Config:
+        """A configuration built in code, from a table with the keys and values
+        of the configuration file (``{"select": ["SF601"], "rules":
+        {"title-too-long": {"max": 60}}}``); patterns are relative to the
+        current folder.
+
+        Raises:
+            ConfigError: an unknown key or a wrong value, or ``extend``
+                (which names a file: use :meth:`from_file`).
+        """
+        if "extend" in table:
+            raise ConfigError("'extend' names a file to extend: read it with Config.from_file")
+        return parse_config("", None, table)
 
     def with_options(self, **options: Any) -> Config:
         """This configuration under the command-line options given (not None): each
@@ -189,6 +240,21 @@ class Config:
         that match it added to ``ignore``."""
         codes = tuple(code for _, each in self.ignored_in(path) for code in each)
         return replace(self, ignore=self.ignore + codes) if codes else self
+
+    def house(self, path: str | None = None) -> House:
+        """The vocabularies and the rules selected (for the file at ``path``, its
+        per-file-ignores left out), each rule with its options: built once."""
+        config = self if path is None else self.at(path)
+        house = self._houses.get(config.ignore)
+        if house is None:
+            house = self._houses[config.ignore] = configured(
+                config.vocabulary, config.rules, config.wants, config.rule_timeout
+            )
+        return house
+
+    @cached_property
+    def _houses(self) -> dict[tuple[str, ...], House]:
+        return {}
 
     def apply(self, report: FileReport) -> FileReport:
         """A file's report under this configuration: the warnings it does not want
@@ -276,14 +342,21 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
-def _table_of(path: Path) -> tuple[str, ...]:
+def _table_of(path: Path | None) -> tuple[str, ...]:
     """Where the settings stand in a configuration file."""
-    return ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
+    return ("tool", "storyfmt") if path is not None and path.name == "pyproject.toml" else ()
 
 
-def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
+def _at(path: Path | None, line: int) -> str:
+    """How an error names the line of a setting: ``file:line: `` (nothing for a
+    table given in code)."""
+    return f"{path}:{line}: " if path is not None else ""
+
+
+def parse_config(text: str, path: Path | None, table: Mapping[str, Any]) -> Config:
     """Turn a ``[tool.storyfmt]`` table into a :class:`Config` (``extend`` is
-    checked here, and followed by :func:`read_config`).
+    checked here, and followed by :func:`read_config`); ``path`` is the file
+    the table was read from, None for a table given in code.
 
     Raises:
         ConfigError: an unknown key or a wrong value, with its file and line.
@@ -313,6 +386,8 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 values["line_ending"] = value
             elif key == "docs-url":
                 values["docs_url"] = _docs_url(value)
+            elif key == "rule-timeout":
+                values["rule_timeout"] = seconds(value, "'rule-timeout'")
             elif key == "vocabulary":
                 values[key] = _house_setting(text, path, read_vocabulary, value)
             elif key == "rules":
@@ -324,13 +399,13 @@ def parse_config(text: str, path: Path, table: Mapping[str, Any]) -> Config:
                 *keys, last = ("extend", *SETTINGS)
                 raise ValueError(f"unknown key {key!r}; the keys are {', '.join(keys)} and {last}")
         except ValueError as error:
-            raise ConfigError(f"{path}:{line}: {error}") from None
-        origins[key] = (Origin(path, line),)
+            raise ConfigError(f"{_at(path, line)}{error}") from None
+        origins[key] = (Origin(path, line) if path else Origin(option="Config.from_table"),)
     return Config(**values, origins=origins)
 
 
 def _per_file_ignores(
-    text: str, path: Path, value: object, line: int
+    text: str, path: Path | None, value: object, line: int
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Check a ``per-file-ignores`` table (``line``: that of its key).
 
@@ -351,9 +426,22 @@ def _per_file_ignores(
             checked = check_codes(_strings(codes, where), where, warnings_only=True)
         except ValueError as error:
             at = _line_of(text, table, glob) or line
-            raise ConfigError(f"{path}:{at}: {error}") from None
+            raise ConfigError(f"{_at(path, at)}{error}") from None
         entries.append((glob, checked))
     return tuple(entries)
+
+
+def seconds(value: object, what: str) -> float:
+    """A time limit: a number of seconds above zero."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value < 10**6  # a limit: not a number too large to wait on
+    ):
+        raise ValueError(
+            f"{what} must be a number of seconds above 0, such as 10, got {toml(value)}"
+        )
+    return float(value)
 
 
 def _docs_url(value: object) -> str:
@@ -365,7 +453,9 @@ def _docs_url(value: object) -> str:
     return value if value.endswith("/") else value + "/"
 
 
-def _house_setting(text: str, path: Path, read: Callable[[object], Any], value: object) -> Any:
+def _house_setting(
+    text: str, path: Path | None, read: Callable[[object], Any], value: object
+) -> Any:
     """Read the ``vocabulary`` or ``rules`` table; a wrong value is named by the
     line of the deepest key that leads to it.
 
@@ -375,13 +465,12 @@ def _house_setting(text: str, path: Path, read: Callable[[object], Any], value: 
     try:
         return read(value)
     except SettingError as error:
-        table = ("tool", "storyfmt") if path.name == "pyproject.toml" else ()
-        keys = (*table, *error.keys)
+        keys = (*_table_of(path), *error.keys)
         lines = (
             _line_of(text, keys[: depth - 1], keys[depth - 1]) for depth in range(len(keys), 0, -1)
         )
         line = next((found for found in lines if found is not None), 1)
-        raise ConfigError(f"{path}:{line}: {error}") from None
+        raise ConfigError(f"{_at(path, line)}{error}") from None
 
 
 def _severities(value: object) -> dict[str, Severity]:

@@ -24,7 +24,7 @@ _MORE = re.compile(r"([0-9,]+) more")
 _BOM = "\ufeff"
 
 
-class Fixed(NamedTuple):
+class Repaired(NamedTuple):
     """What fixing a story did: its new bytes, how many problems its fixes
     mended, the diagnostics left, and, when the fixes did not converge, the
     codes whose fixes still changed the story at the last pass (the story is
@@ -112,14 +112,14 @@ def _errors(found: Sequence[Diagnostic]) -> int:
     return count
 
 
-def fix(
+def repair(
     data: bytes,
     *,
     form: Form = "text",
     unsafe: bool = False,
     wanted: Callable[[Diagnostic], bool] | None = None,
     house: House = HOUSE,
-) -> Fixed:
+) -> Repaired:
     """Apply the fixes the diagnostics of a story offer, pass after pass, until
     a pass changes nothing.
 
@@ -129,7 +129,7 @@ def fix(
     is kept only if it left the story with no more errors than before; else the
     story is left as the last good pass made it. Fixes that still change the
     story after ``MAX_PASSES`` passes do not converge: the story is left as it
-    was, and :attr:`Fixed.unconverged` names their codes. ``wanted`` chooses the
+    was, and :attr:`Repaired.unconverged` names their codes. ``wanted`` chooses the
     diagnostics whose fixes apply (by default, all), and ``house`` the
     vocabularies and house rules that the diagnostics left are found with.
     """
@@ -153,5 +153,5 @@ def fix(
         data, found, applied = candidate, after, applied + len(used)
     else:
         codes = tuple(sorted({fixes[index].code for index in used}))
-        return Fixed(original, 0, first, codes)
-    return Fixed(data, applied, found)
+        return Repaired(original, 0, first, codes)
+    return Repaired(data, applied, found)

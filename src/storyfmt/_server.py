@@ -24,19 +24,16 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from storyfmt import __version__
-from storyfmt._cli._check import diagnose_all, houses
-from storyfmt._cli._fmt import canonical
-from storyfmt._cli._terminal import CommandError
 from storyfmt._codes import own_rule
 from storyfmt._config import Config, ConfigError, Configs, Selection
 from storyfmt._diagnostics import Diagnostic, StoryFormatError
-from storyfmt._fixes import apply_edits, fix, fixable
-from storyfmt._house import House, RuleFailed
+from storyfmt._engine import RewriteError, canonical, check_story, fix_story
+from storyfmt._fixes import apply_edits, fixable
+from storyfmt._house import RuleFailed
 from storyfmt._house._docs import documentation
 from storyfmt._nearmiss import loosely
 from storyfmt._parser import parse_text
 from storyfmt._plugins import rule_of
-from storyfmt._report import FileReport
 from storyfmt._ruledocs import help_url, rule_help
 from storyfmt._rules import Form, form_of
 from storyfmt._source import detect_kind, split_lines
@@ -171,7 +168,6 @@ class Checked:
     diagnostics: list[Diagnostic]
     failures: list[str]
     config: Config
-    house: House
     notes: list[str]
 
 
@@ -209,6 +205,10 @@ class StoryServer(LanguageServer):
         except ConfigError:
             return False
 
+    def path_of(self, document: Document) -> str:
+        """The file a document is, or stands for: an untitled one is in the workspace."""
+        return document.path or os.path.join(self.root(), "untitled.story")
+
     def say_once(self, message: str, kind: types.MessageType) -> None:
         """Show a message, unless it was shown already in this session."""
         if message not in self.said:
@@ -218,21 +218,17 @@ class StoryServer(LanguageServer):
     def check(self, document: Document, text: str, version: int) -> Checked:
         """Check one version of a story as ``storyfmt check`` checks its file
         (in a worker thread: it tells the user nothing itself)."""
-        path = document.path or os.path.join(self.root(), "untitled.story")
+        path = self.path_of(document)
         notes = []
         try:
-            configs = self.configs()
-            config = configs.for_file(path)
-            house = houses(configs)(path)
+            config = self.configs().for_file(path)
+            config.house(path)
         except (ConfigError, ValueError) as error:
             notes.append(f"storyfmt: {error}; checking with the defaults")
-            configs = Configs(Config())
-            config = configs.for_file(path)
-            house = houses(configs)(path)
-        found, failures = diagnose_all(text, document.form, house)
-        report = config.apply(FileReport(path, found, rule_failures=failures))
+            config = Config()
+        found, failures = check_story(text, name=path, form=document.form, config=config)
         notes += [f"storyfmt: {failure}" for failure in failures]
-        return Checked(version, report.diagnostics, failures, config, house, notes)
+        return Checked(version, found, failures, config, notes)
 
     def tell(self, checked: Checked) -> None:
         """Show what a check has to tell the user, each thing once."""
@@ -401,8 +397,10 @@ def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] |
             )
         )
         return None
-    except CommandError as error:
-        server.window_show_message(types.ShowMessageParams(types.MessageType.Error, str(error)))
+    except RewriteError as error:
+        server.window_show_message(
+            types.ShowMessageParams(types.MessageType.Error, f"storyfmt: {error}")
+        )
         return None
     return server.edit(document, new.decode("utf-8", "surrogatepass"))
 
@@ -456,10 +454,13 @@ def _fix_all(document: Document, checked: Checked) -> types.CodeAction | None:
     if checked.failures or not any(fixable(item, unsafe=False) for item in checked.diagnostics):
         return None
     data = document.text.encode("utf-8", "surrogatepass")
-    config = checked.config
     try:
-        fixed = fix(
-            data, form=document.form, wanted=lambda d: config.wants(d.code), house=checked.house
+        fixed = fix_story(
+            data,
+            name=server.path_of(document),
+            form=document.form,
+            config=checked.config,
+            unsafe=False,
         )
     except RuleFailed:  # on the fixed story: nothing is offered, as check --fix writes nothing
         return None

@@ -18,7 +18,7 @@ from storyfmt._cli._fmt import cmd_fmt
 from storyfmt._cli._schema import cmd_schema
 from storyfmt._cli._server import cmd_server
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
-from storyfmt._config import LINE_ENDINGS, ConfigError, Configs
+from storyfmt._config import LINE_ENDINGS, ConfigError, Configs, seconds
 from storyfmt._report import FORMATS
 
 _EXIT_CODES = """\
@@ -37,6 +37,15 @@ def _jobs(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}")
     return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        return seconds(float(text), "")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds above 0, such as 10, got {text!r}"
+        ) from None
 
 
 def _codes(text: str) -> list[str]:
@@ -160,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("auto", "always", "never"),
         default="auto",
         help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
+    check.add_argument(
+        "--rule-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="the time a plugin's rule may take on one story (default 10)",
     )
     check.add_argument(
         "-j",

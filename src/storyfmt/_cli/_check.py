@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import partial
 
 from storyfmt._cli._files import (
     Found,
@@ -31,16 +30,10 @@ from storyfmt._cli._terminal import (
     silence_stdout,
     use_color,
 )
-from storyfmt._config import (
-    Config,
-    Configs,
-    check_codes,
-)
-from storyfmt._diagnostics import Diagnostic
-from storyfmt._fixes import MAX_PASSES, fix, fixable
+from storyfmt._config import Configs, check_codes
+from storyfmt._engine import diagnose_all, failure, fix_story, unconverged
+from storyfmt._fixes import fixable
 from storyfmt._house import House, RuleFailed
-from storyfmt._house._registry import configured
-from storyfmt._plugins import owner
 from storyfmt._report import (
     FileReport,
     write_github,
@@ -48,7 +41,7 @@ from storyfmt._report import (
     write_junit,
     write_text,
 )
-from storyfmt._rules import HOUSE, Form, diagnose, form_of
+from storyfmt._rules import HOUSE, Form, form_of
 from storyfmt._sarif import write_sarif
 from storyfmt._source import decode, split_lines
 
@@ -74,23 +67,6 @@ def check_one(
     found, failures = diagnose_all(data, form or form_of(path), house)
     lines = split_lines(decode(data)) if found else None
     return FileReport(path, found, lines, rule_failures=failures)
-
-
-def diagnose_all(data: str | bytes, form: Form, house: House) -> tuple[list[Diagnostic], list[str]]:
-    """Every diagnostic of a story, and a sentence for each rule that failed on
-    it: the story is checked again without that rule, so nothing else is lost."""
-    failures: list[str] = []
-    while True:
-        try:
-            return diagnose(data, form=form, house=house), failures
-        except RuleFailed as error:
-            failures.append(_failure(error))
-            house = house.without(error.rule)
-
-
-def _failure(error: RuleFailed) -> str:
-    """A rule's failure as reported: who gives the rule, and what it raised."""
-    return f"{owner(error.rule.code)}: {error}"
 
 
 def workers(files: int, jobs: int) -> tuple[int, int]:
@@ -168,6 +144,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     """``storyfmt check``: report every problem of every story file."""
     configs = configs.with_options(
         strict=True if args.strict else None,
+        rule_timeout=args.rule_timeout,
         **{
             name: check_codes(codes, f"--{name.replace('_', '-')}", warnings_only=True)
             for name in ("select", "extend_select", "ignore")
@@ -182,7 +159,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     stdin_data = sys.stdin.buffer.read() if "-" in paths else None
     name = display_name("-", args)
     stdin = None if stdin_data is None else (stdin_data, form_of(name), name)
-    house_of = houses(configs)
+    house_of = _houses(configs)
     results = _check_all(paths, args.jobs, stdin, house_of)
     if sys.stderr.isatty() and len(paths) >= _PROGRESS_THRESHOLD and not args.quiet:
         results = _progress(results, len(paths))
@@ -191,7 +168,7 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
         named = replace(report, path=display_name(report.path, args))
         reports.append(named if report.failure else configs.for_file(named.path).apply(named))
     reports.sort(key=lambda report: report.path)
-    fixing = _Fixing(args, configs, house_of, found, stdin_data) if args.fix or args.diff else None
+    fixing = _Fixing(args, configs, found, stdin_data) if args.fix or args.diff else None
     if fixing is not None:
         reports = [fixing.fix(report) for report in reports]
         if args.diff:
@@ -229,8 +206,8 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
     except BrokenPipeError:  # the reader went away (check | head): the status stands
         silence_stdout()
     for report in reports:
-        for failure in report.failures:
-            print_error(f"{report.path}: {failure}")
+        for reason in report.failures:
+            print_error(f"{report.path}: {reason}")
     return status if fixing is None else fixing.finish(status)
 
 
@@ -246,13 +223,11 @@ class _Fixing:
         self,
         args: argparse.Namespace,
         configs: Configs,
-        house_of: Callable[[str], House],
         found: Found,
         stdin: bytes | None,
     ) -> None:
         self.args = args
         self.configs = configs
-        self.house_of = house_of
         self.stdin = stdin
         self.outside = outside_links(found)
         self.refused = dict(found.unselected)
@@ -260,14 +235,11 @@ class _Fixing:
         self.files = 0
         self.applied = 0
 
-    def _wanted(self, config: Config, item: Diagnostic) -> bool:
-        return config.wants(item.code) and fixable(item, unsafe=self.args.unsafe_fixes)
-
     def fix(self, report: FileReport) -> FileReport:
         """The report of a file once its fixes are applied (or, with --diff, shown)."""
         config = self.configs.for_file(report.path)
-        wanted = partial(self._wanted, config.at(report.path))
-        if report.failures or not any(map(wanted, report.diagnostics)):
+        unsafe = self.args.unsafe_fixes
+        if report.failures or not any(fixable(item, unsafe=unsafe) for item in report.diagnostics):
             return report
         source = (
             "-"
@@ -285,21 +257,11 @@ class _Fixing:
             else:
                 snapshot = read_snapshot(source)
                 data = snapshot.data
-            form = form_of(report.path)
-            fixed = fix(
-                data,
-                form=form,
-                unsafe=self.args.unsafe_fixes,
-                wanted=wanted,
-                house=self.house_of(report.path),
+            fixed = fix_story(
+                data, name=report.path, form=form_of(report.path), config=config, unsafe=unsafe
             )
             if fixed.unconverged:
-                rules = ", ".join(f"{code} ({owner(code)})" for code in fixed.unconverged)
-                return replace(
-                    report,
-                    unfixed=f"the fixes did not converge after {MAX_PASSES} passes; they still"
-                    f" changed the story at the last: {rules}; not rewritten",
-                )
+                return replace(report, unfixed=f"{unconverged(fixed)}; not rewritten")
             if fixed.data != data:
                 if self.args.diff:
                     sys.stdout.flush()
@@ -313,7 +275,7 @@ class _Fixing:
         except CommandError as error:
             return replace(report, unfixed=str(error).removeprefix(f"{source}: "))
         except RuleFailed as error:  # on the fixed story, and so nothing was written
-            return replace(report, rule_failures=[_failure(error)])
+            return replace(report, rule_failures=[failure(error)])
         if self.args.diff:
             return report
         lines = split_lines(decode(fixed.data)) if fixed.remaining else None
@@ -331,6 +293,11 @@ class _Fixing:
         return status
 
 
+def _houses(configs: Configs) -> Callable[[str], House]:
+    """The house (vocabularies and rules selected) of each file."""
+    return lambda path: configs.for_file(path).house(path)
+
+
 def _fixable_summary(reports: list[FileReport], *, unsafe: bool) -> str:
     """A line on how many of the problems shown ``--fix`` would fix, if any
     (the unsafe fixes too when ``--unsafe-fixes`` was given)."""
@@ -345,19 +312,3 @@ def _fixable_summary(reports: list[FileReport], *, unsafe: bool) -> str:
         return ""
     hidden = f" ({more} more with --unsafe-fixes)" if more else ""
     return f"{safe} fixable with --fix{hidden}\n"
-
-
-def houses(configs: Configs) -> Callable[[str], House]:
-    """The house (vocabularies and house rules) of each file, built once for each
-    configuration and its per-file-ignores."""
-    built: dict[tuple[int, tuple[str, ...]], House] = {}
-
-    def house_of(path: str) -> House:
-        config = configs.for_file(path).at(path)
-        key = (id(configs.for_file(path)), config.ignore)
-        house = built.get(key)
-        if house is None:
-            house = built[key] = configured(config.vocabulary, config.rules, config.wants)
-        return house
-
-    return house_of

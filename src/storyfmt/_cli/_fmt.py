@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from storyfmt._cli._convert import Story
 from storyfmt._cli._files import (
     not_selected,
     outside_links,
@@ -27,29 +26,11 @@ from storyfmt._cli._terminal import (
 )
 from storyfmt._config import Configs
 from storyfmt._diagnostics import StoryFormatError
-from storyfmt._parser import loads
+from storyfmt._engine import RewriteError, canonical
 from storyfmt._report import (
     visible,
 )
-from storyfmt._source import LineEnding, line_break
-from storyfmt._writer import dumps
-
-
-def canonical(data: bytes, line_ending: LineEnding = "auto") -> tuple[Story, bytes]:
-    """A story and its canonical bytes, proven to read back as the same story.
-
-    The canonical text has LF line breaks; ``line_ending`` may make them CRLF
-    (see :func:`line_break`).
-
-    Raises:
-        StoryFormatError: the story has errors.
-        CommandError: the canonical text would not mean the same (a bug).
-    """
-    story = loads(data)
-    new = dumps(story).encode("utf-8").replace(b"\n", line_break(data, line_ending))
-    if new != data and loads(new) != story:
-        raise CommandError("the canonical text would change the story; not written (a bug)")
-    return story, new
+from storyfmt._source import LineEnding
 
 
 def _fmt_one(
@@ -68,6 +49,8 @@ def _fmt_one(
     except StoryFormatError as error:
         print_story_errors(shown, error, data)
         return "errors"
+    except RewriteError as error:
+        raise CommandError(f"{shown}: {error}") from None
     writes = not (args.check or args.diff)
     if path == "-" and writes:
         sys.stdout.buffer.write(new)

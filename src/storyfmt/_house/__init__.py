@@ -23,6 +23,7 @@ from storyfmt._diagnostics import Diagnostic
 from storyfmt._vocabulary import KNOWN_LEANINGS, KNOWN_STATUS
 
 if TYPE_CHECKING:
+    from storyfmt._contained import Outcome
     from storyfmt._house._base import Options, Story, StoryRule
     from storyfmt._transform import Where
 
@@ -35,12 +36,18 @@ class Vocabulary(NamedTuple):
 
 
 class RuleFailed(Exception):
-    """A rule raised while it checked a story; ``rule`` is the rule, and the
-    message says what it raised."""
+    """A rule failed while it checked a story; ``rule`` is the rule, and the
+    message says what went wrong (``reason``: what it raised, how it ended its
+    process, or that it ran out of time)."""
 
-    def __init__(self, rule: StoryRule, error: BaseException) -> None:
-        super().__init__(f"rule {rule.code} {rule.name} raised {type(error).__name__}: {error}")
+    def __init__(self, rule: StoryRule, reason: str) -> None:
+        super().__init__(f"rule {rule.code} {rule.name} {reason}")
         self.rule = rule
+
+
+def _raised(error: BaseException) -> str:
+    """What a rule raised, as failures say it: ``ValueError: ...``."""
+    return f"{type(error).__name__}: {error}"
 
 
 def _check_place(what: str, start: tuple[int, int], end: tuple[int, int], lines: int) -> None:
@@ -87,32 +94,68 @@ def _check_diagnostic(item: object, code: str, lines: int) -> None:
         ends = max(ends, end)
 
 
+RULE_TIMEOUT = 10.0
+"""The seconds a plugin's rule may take on one story, unless configured."""
+
+
 class House(NamedTuple):
     """The vocabularies a story is checked against, and the rules selected (of
-    the house and of plugins), each with its options."""
+    the house and of plugins), each with its options.
+
+    With a ``limit``, the rules of plugins run contained, in a process of their
+    own (:mod:`storyfmt._contained`), each given ``limit`` seconds a story;
+    without, they run in this process, as :func:`storyfmt.plugin.check_rule`
+    runs a rule under test.
+    """
 
     vocabulary: Vocabulary = Vocabulary()
     rules: tuple[tuple[StoryRule, Options], ...] = ()
+    limit: float | None = None
 
     def check(self, story: Story, where: Where, lines: int) -> Iterator[Diagnostic]:
         """The warnings of the rules for one story of ``lines`` lines, rule after rule.
 
         Raises:
-            RuleFailed: a rule raised (even ``SystemExit``), or gave something
-                other than diagnostics of its own code, placed in the story.
+            RuleFailed: a rule raised (even ``SystemExit``), ended its process,
+                ran out of time, or gave something other than diagnostics of its
+                own code, placed in the story.
         """
+        contained = [each for each in self.rules if self._contains(each[0])]
+        outcomes = iter(self._run_contained(contained, story, where))
         for rule, options in self.rules:
+            if contained and self._contains(rule):
+                outcome = next(outcomes)
+                if outcome.failure:
+                    raise RuleFailed(rule, outcome.failure)
+                found = outcome.found
+            else:
+                try:
+                    # What a rule prints must not mix with a report on stdout.
+                    with redirect_stdout(sys.stderr):
+                        found = list(rule.check(story, where, options))
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as error:
+                    raise RuleFailed(rule, f"raised {_raised(error)}") from error
             try:
-                # What a rule prints must not mix with a report on stdout.
-                with redirect_stdout(sys.stderr):
-                    found = list(rule.check(story, where, options))
                 for item in found:
                     _check_diagnostic(item, rule.code, lines)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as error:
-                raise RuleFailed(rule, error) from error
+            except (TypeError, ValueError) as error:
+                raise RuleFailed(rule, f"raised {_raised(error)}") from error
             yield from found
+
+    def _contains(self, rule: StoryRule) -> bool:
+        """Whether a rule runs contained: a plugin's, with a limit."""
+        return self.limit is not None and not rule.code.startswith("SF")
+
+    def _run_contained(
+        self, rules: list[tuple[StoryRule, Options]], story: Story, where: Where
+    ) -> list[Outcome]:
+        if not rules or self.limit is None:
+            return []
+        from storyfmt import _contained  # noqa: PLC0415 - only plugin rules need it
+
+        return _contained.run(rules, story, _contained.places(story, where), self.limit)
 
     def without(self, rule: StoryRule) -> House:
         """This house without one of its rules."""

@@ -150,13 +150,15 @@ def configured(
     vocabulary: Vocabulary,
     options: Mapping[str, Options],
     selected: Callable[[str], bool],
+    limit: float | None = None,
 ) -> House:
     """The house of a configuration: its vocabularies, and the rules it selects,
     of the house and of the plugins loaded, with the options it gives them
-    (their defaults otherwise)."""
+    (their defaults otherwise); the plugins' rules run contained, given
+    ``limit`` seconds a story, if a limit is given."""
     rules = tuple(
         (rule, options.get(rule.name) or _configure(rule, {}))
         for rule in every_rule()
         if selected(rule.code)
     )
-    return House(vocabulary, rules)
+    return House(vocabulary, rules, limit)
