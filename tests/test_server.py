@@ -312,6 +312,19 @@ async def test_formatting_gives_the_canonical_form(client: StoryClient, workspac
     assert _apply(messy, edits, _encoding(client)) == storyfmt.dumps(storyfmt.loads(messy))
 
 
+async def test_formatting_a_story_without_a_final_line_break_ends_past_its_last_line(
+    client: StoryClient, workspace: Path
+) -> None:
+    messy = "20\nTitle\n\nThe Breakdown\n\n- A point.\n\nYou're all caught up"
+    uri = _opened(client, workspace, "stories/unended-#.story", messy)
+    edits = await _formatted(client, uri)
+    assert edits
+    # Ending at (line count, 0) makes Neovim replace the last line, not keep an
+    # empty line after it; other clients clamp the position to the end.
+    assert (edits[-1].range.end.line, edits[-1].range.end.character) == (8, 0)
+    assert _apply(messy, edits, _encoding(client)) == storyfmt.dumps(storyfmt.loads(messy))
+
+
 async def test_formatting_keeps_a_stories_crlf_line_breaks(
     client: StoryClient, workspace: Path
 ) -> None:
@@ -420,6 +433,29 @@ async def test_the_outline_and_the_folds(client: StoryClient, workspace: Path) -
         ("The Breakdown 15", True),
         ("Top Keywords", True),
         ("Further Learning", True),
+    ]
+
+
+async def test_a_stats_key_is_outlined_on_its_own_line_with_its_value(
+    client: StoryClient, workspace: Path
+) -> None:
+    text = "Title\n\nStory Stats\n\nStatus\nActive\nVirality\nhigh\nRegion\nEast Asia\n"
+    uri = _opened(client, workspace, "stories/stats-#.story", text)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
+    )
+    assert symbols is not None
+    (stats,) = [s for s in symbols if isinstance(s, types.DocumentSymbol) and s.children]
+    shown = [
+        (child.name, child.selection_range.start.line, child.range.end.line, child.detail)
+        for child in stats.children or ()
+    ]
+    # Jumping to a key lands on the key; a key whose value is wrong is still
+    # there; a key of the newsroom's own shows its value as the others do.
+    assert shown == [
+        ("Status", 4, 5, "Active"),
+        ("Virality", 6, 6, None),
+        ("Region", 8, 9, "East Asia"),
     ]
 
 

@@ -1,8 +1,9 @@
 """The language server, ``storyfmt server``: what ``storyfmt check`` and
 ``storyfmt fmt`` say about a story, said in the editor as the story is typed.
 
-Diagnostics, fixes and formatting come from the command's own code, under the
-configuration ``check`` gives each file, so the editor and CI cannot disagree.
+Diagnostics, fixes and formatting come from the engine under ``storyfmt check``
+(:mod:`storyfmt._engine`), under the configuration ``check`` gives each file,
+so the editor and CI cannot disagree.
 The server keeps each story's text itself, splitting lines as the protocol
 does (LF, CRLF or CR, nothing else), and converts columns to the position
 encoding the client negotiated (UTF-16 unless it offers another).
@@ -34,6 +35,7 @@ from storyfmt._house._docs import documentation
 from storyfmt._nearmiss import loosely
 from storyfmt._parser import parse_text
 from storyfmt._plugins import rule_of
+from storyfmt._rpc import StoryProtocol, serve_stream
 from storyfmt._ruledocs import help_url, rule_help
 from storyfmt._rules import Form, form_of
 from storyfmt._source import detect_kind, split_lines
@@ -175,7 +177,9 @@ class StoryServer(LanguageServer):
     """The storyfmt language server: one per editor session, over stdio."""
 
     def __init__(self) -> None:
-        super().__init__("storyfmt", __version__, text_document_sync_kind=_SYNC)
+        super().__init__(
+            "storyfmt", __version__, text_document_sync_kind=_SYNC, protocol_cls=StoryProtocol
+        )
         self.documents: dict[str, Document] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.said: set[str] = set()
@@ -311,11 +315,14 @@ class StoryServer(LanguageServer):
         if starts[after] != end:
             end = starts[after + 1] if after + 1 < len(starts) else len(old)
         encoding = self.encoding
+        # An edit to the end of a text without a final line break ends past its
+        # last line: a client that takes the end of the last line for the end of
+        # the text (Neovim) would otherwise keep an empty line after the edit.
+        closes = end == len(old) and not old.endswith(("\n", "\r"))
+        stop = types.Position(len(starts), 0) if closes else document.position(end, encoding)
         return [
             types.TextEdit(
-                range=types.Range(
-                    document.position(head, encoding), document.position(end, encoding)
-                ),
+                range=types.Range(document.position(head, encoding), stop),
                 new_text=new[head : len(new) - (len(old) - end)],
             )
         ]
@@ -600,23 +607,23 @@ def document_symbol(params: types.DocumentSymbolParams) -> list[types.DocumentSy
         children: list[types.DocumentSymbol] = []
         if name == "stats":
             stats = fields.get("stats") or {}
-            for key, stat in STATS_FIELDS.items():
-                place = range_of(("stats", stat))
-                if place is not None and stats.get(stat) is not None:
-                    children.append(
-                        symbol(
-                            key,
-                            types.SymbolKind.Property,
-                            place,
-                            detail=lines[place.start.line].strip(),
-                        )
+            keys: list[tuple[str, tuple[str, ...]]]
+            keys = [(key, ("stats", stat)) for key, stat in STATS_FIELDS.items()]
+            keys += [(key, ("stats", "other", key)) for key in stats.get("other") or {}]
+            for key, path in keys:
+                # A key stands on its own line, and its value on the next, if read.
+                place, value = range_of((*path, "[key]")), range_of(path)
+                if place is None:
+                    continue
+                children.append(
+                    symbol(
+                        key,
+                        types.SymbolKind.Property,
+                        place,
+                        detail=None if value is None else lines[value.start.line].strip(),
+                        whole=None if value is None else types.Range(place.start, value.end),
                     )
-            for key in stats.get("other") or {}:
-                place = range_of(("stats", "other", key, "[key]")) or range_of(
-                    ("stats", "other", key)
                 )
-                if place is not None:
-                    children.append(symbol(key, types.SymbolKind.Property, place))
         elif name == "further_learning":
             for index, item in enumerate(fields.get("further_learning") or ()):
                 place = range_of(("further_learning", index, "question"))
@@ -684,12 +691,15 @@ _COUNT = re.compile(r"(?<=^The Breakdown)[ \t]+[0-9]+$")
 _VALUES = {"Status": "status", "Political leaning": "political_leaning"}
 
 
-def serve(configs: Callable[[], Configs] = Configs) -> None:
+def serve(configs: Callable[[], Configs] = Configs) -> int:
     """Serve the protocol on stdio until the client exits; ``configs`` gives the
-    configurations each check is made under."""
+    configurations each check is made under. Return the exit status: 1 when
+    the client sent ``exit`` without ``shutdown``."""
     server.configs = configs
-    protocol = sys.stdout.buffer
+    stream = sys.stdout.buffer
     # Standard output is the protocol's alone: what anything else prints (a
     # plugin's print(), say) goes to standard error, where editors log it.
     sys.stdout = sys.stderr
-    server.start_io(sys.stdin.buffer, protocol)
+    protocol = server.protocol
+    assert isinstance(protocol, StoryProtocol)
+    return serve_stream(protocol, sys.stdin.buffer, stream)

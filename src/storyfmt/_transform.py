@@ -83,8 +83,10 @@ def _part(name: str, heading: Token | None) -> Part:
 def _stat(field: str | None, children: list[Token], convert: Any = None) -> Stat:
     key, value = children
     # A key stood in for with its name (a known key written with a colon) is read.
-    if (isinstance(key, Stand) and not key.value) or isinstance(value, Stand):
+    if isinstance(key, Stand) and not key.value:
         return Stat(key, None, None, value, None)
+    if isinstance(value, Stand):  # the value could not be read: only the key is placed
+        return Stat(key, field, None, value, None)
     if convert is None:
         return Stat(key, field, content(value), value, None)
     converted, problem = convert(value)
@@ -261,6 +263,10 @@ class Builder:
         for pair in pairs:
             if pair.field is None:
                 continue
+            if isinstance(pair.at, Stand):
+                if pair.field != "other":
+                    part.places[("stats", pair.field, "[key]")] = pair.key
+                continue
             key = content(pair.key)
             first = seen.get(key)
             if first is not None:
@@ -279,6 +285,7 @@ class Builder:
                 part.places[("stats", "other", key, "[key]")] = pair.key
                 continue
             part.places[("stats", pair.field)] = pair.at
+            part.places[("stats", pair.field, "[key]")] = pair.key
             if pair.problem is None:
                 stats[pair.field] = pair.value
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from storyfmt._cli._terminal import EXIT_OK, CommandError
+from storyfmt._cli._terminal import CommandError
 from storyfmt._config import Configs
 
 
@@ -20,5 +20,4 @@ def cmd_server(args: argparse.Namespace, configs: Configs) -> int:
         raise CommandError(
             f"storyfmt server needs the lsp extra: pip install 'storyfmt[lsp]' ({error})"
         ) from None
-    serve(lambda: Configs.from_command_line(args.config, isolated=args.isolated))
-    return EXIT_OK
+    return serve(lambda: Configs.from_command_line(args.config, isolated=args.isolated))
