@@ -9,9 +9,33 @@ const vscode = require("vscode");
 const { LanguageClient } = require("vscode-languageclient/node");
 
 const INSTALL = "pip install 'storyfmt[lsp]'";
+const SETTING = "storyfmt.server.command";
+const OPEN_SETTINGS = "Open Settings";
 
-/** @type {LanguageClient | undefined} */
+/** A client whose deliberate stop (a restart, a change of settings) is quiet. */
+class StoryClient extends LanguageClient {
+  /**
+   * @param {string} message
+   * @param {any} [data]
+   * @param {boolean | "force"} [showNotification]
+   */
+  error(message, data, showNotification) {
+    if (this.stopping && /^Server process exited with code 0\.$/.test(message)) {
+      return;
+    }
+    super.error(message, data, showNotification);
+  }
+
+  async quietStop() {
+    this.stopping = true;
+    await this.stop();
+  }
+}
+
+/** @type {StoryClient | undefined} */
 let client;
+/** @type {vscode.OutputChannel | undefined} */
+let channel;
 
 /**
  * The command that starts the server, from the `storyfmt.server.command`
@@ -29,80 +53,111 @@ function serverCommand() {
 
 /**
  * What is wrong with the server command, in a sentence, or undefined when it
- * runs: `storyfmt server --help` must exit 0.
+ * serves: started with its input already ended, the server must exit 0 (it
+ * exits 2, saying why, when it cannot serve, as without the lsp extra).
  * @param {string} command
  * @param {string[]} args
  * @returns {string | undefined}
  */
 function problemWith(command, args) {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const run = childProcess.spawnSync(command, [...args, "--help"], {
+  const run = childProcess.spawnSync(command, args, {
     cwd: folder,
     encoding: "utf-8",
+    input: "",
     timeout: 30000,
   });
   const shown = [command, ...args].join(" ");
   if (run.error) {
     const missing = /** @type {NodeJS.ErrnoException} */ (run.error).code === "ENOENT";
     return missing
-      ? `storyfmt was not found: \`${command}\` is not a command here. Install it with ${INSTALL}, or set "storyfmt.server.command" to the command that starts it.`
+      ? `storyfmt was not found: \`${command}\` is not a command here. Install it with ${INSTALL}, or set "${SETTING}" to the command that starts it.`
       : `storyfmt could not be started (\`${shown}\`): ${run.error.message}`;
   }
   if (run.status !== 0) {
-    const said = (run.stderr || run.stdout || "").trim().split("\n").pop() || `exit status ${run.status}`;
-    return `storyfmt could not start its language server (\`${shown}\`): ${said}`;
+    const said = (run.stderr || "").trim().split("\n").pop() || `exit status ${run.status}`;
+    return `storyfmt could not start its language server (\`${shown}\`): ${said.replace(/^storyfmt: error: /, "")}`;
   }
   return undefined;
 }
 
 /**
- * Start the language server, or say clearly why it cannot start.
- * @param {vscode.ExtensionContext} context
+ * Show a problem with a button that opens the server command's setting.
+ * @param {string} message
  */
-async function start(context) {
+async function complain(message) {
+  const choice = await vscode.window.showErrorMessage(message, OPEN_SETTINGS);
+  if (choice === OPEN_SETTINGS) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", SETTING);
+  }
+}
+
+/** Start the language server, or say clearly why it cannot start. */
+async function start() {
   const { command, args } = serverCommand();
   const problem = problemWith(command, args);
   if (problem !== undefined) {
-    vscode.window.showErrorMessage(problem);
+    void complain(problem);
     return;
   }
-  client = new LanguageClient(
+  const started = new StoryClient(
     "storyfmt",
     "storyfmt",
     { command, args, options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath } },
     {
       // Story files, and plain-text files: the server checks those that the
       // project's `include` patterns make stories, as `storyfmt check` does.
-      documentSelector: [{ language: "story" }, { scheme: "file", language: "plaintext" }],
+      // Only files and untitled documents: a diff's or a preview's copy of a
+      // file would show each of its problems a second time.
+      documentSelector: [
+        { scheme: "file", language: "story" },
+        { scheme: "untitled", language: "story" },
+        { scheme: "file", language: "plaintext" },
+      ],
+      outputChannel: channel,
     },
   );
-  context.subscriptions.push(client);
-  await client.start();
+  client = started;
+  try {
+    await started.start();
+  } catch (error) {
+    client = undefined;
+    const said = error instanceof Error ? error.message : String(error);
+    void complain(`storyfmt's language server did not start (\`${[command, ...args].join(" ")}\`): ${said}`);
+  }
+}
+
+/** Stop the language server, if it runs, quietly. */
+async function stop() {
+  const running = client;
+  client = undefined;
+  if (running) {
+    await running.quietStop();
+  }
 }
 
 /** @param {vscode.ExtensionContext} context */
 async function activate(context) {
+  // One output channel for the whole session, whatever the restarts.
+  channel = vscode.window.createOutputChannel("storyfmt");
   context.subscriptions.push(
+    channel,
+    { dispose: () => void stop() },
     vscode.commands.registerCommand("storyfmt.restartServer", async () => {
-      if (client) {
-        await client.stop();
-        client = undefined;
-      }
-      await start(context);
+      await stop();
+      await start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration("storyfmt.server.command")) {
+      if (event.affectsConfiguration(SETTING)) {
         await vscode.commands.executeCommand("storyfmt.restartServer");
       }
     }),
   );
-  await start(context);
+  await start();
 }
 
 async function deactivate() {
-  if (client) {
-    await client.stop();
-  }
+  await stop();
 }
 
 module.exports = { activate, deactivate, problemWith, serverCommand };

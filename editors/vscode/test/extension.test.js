@@ -10,7 +10,18 @@ const path = require("node:path");
 const test = require("node:test");
 
 /** What the stand-ins saw. */
-const seen = { errors: [], clients: [], setting: undefined };
+const seen = {
+  errors: [],
+  buttons: [],
+  clients: [],
+  channels: [],
+  commands: {},
+  executed: [],
+  logged: [],
+  setting: undefined,
+  startFails: false,
+  choose: undefined,
+};
 
 const vscode = {
   workspace: {
@@ -18,16 +29,42 @@ const vscode = {
     getConfiguration: () => ({ get: () => seen.setting }),
     onDidChangeConfiguration: () => ({ dispose() {} }),
   },
-  window: { showErrorMessage: (message) => seen.errors.push(message) },
-  commands: { registerCommand: () => ({ dispose() {} }), executeCommand: async () => {} },
+  window: {
+    showErrorMessage: async (message, ...buttons) => {
+      seen.errors.push(message);
+      seen.buttons.push(buttons);
+      return seen.choose;
+    },
+    createOutputChannel: (name) => {
+      const made = { name, dispose() {} };
+      seen.channels.push(made);
+      return made;
+    },
+  },
+  commands: {
+    registerCommand: (name, run) => {
+      seen.commands[name] = run;
+      return { dispose() {} };
+    },
+    executeCommand: async (...args) => seen.executed.push(args),
+  },
 };
 
 class LanguageClient {
   constructor(id, name, server, options) {
-    seen.clients.push({ id, name, server, options });
+    this.record = { id, name, server, options, stopped: false };
+    seen.clients.push(this.record);
   }
-  async start() {}
-  async stop() {}
+  async start() {
+    if (seen.startFails) throw new Error("Server initialization failed.");
+  }
+  async stop() {
+    this.record.stopped = true;
+    this.error("Server process exited with code 0.", undefined, false);
+  }
+  error(message) {
+    seen.logged.push(message);
+  }
   dispose() {}
 }
 
@@ -47,9 +84,15 @@ function script(body) {
 }
 
 async function activate(setting) {
-  seen.errors = [];
-  seen.clients = [];
-  seen.setting = setting;
+  Object.assign(seen, {
+    errors: [],
+    buttons: [],
+    clients: [],
+    channels: [],
+    executed: [],
+    logged: [],
+    setting,
+  });
   await extension.activate({ subscriptions: [] });
 }
 
@@ -60,7 +103,53 @@ test("it starts the configured command", async () => {
   assert.equal(seen.clients.length, 1);
   assert.deepEqual(seen.clients[0].server.command, fake);
   assert.deepEqual(seen.clients[0].server.args, ["server", "--isolated"]);
-  assert.deepEqual(seen.clients[0].options.documentSelector[0], { language: "story" });
+  assert.equal(seen.clients[0].options.outputChannel, seen.channels[0]);
+});
+
+test("only files and untitled documents are served, never a diff's copy", async () => {
+  await activate([script("exit 0"), "server"]);
+  assert.deepEqual(seen.clients[0].options.documentSelector, [
+    { scheme: "file", language: "story" },
+    { scheme: "untitled", language: "story" },
+    { scheme: "file", language: "plaintext" },
+  ]);
+});
+
+test("restarts keep one output channel and are quiet", async () => {
+  await activate([script("exit 0"), "server"]);
+  await seen.commands["storyfmt.restartServer"]();
+  await seen.commands["storyfmt.restartServer"]();
+  assert.equal(seen.channels.length, 1);
+  assert.equal(seen.clients.length, 3);
+  assert.deepEqual(
+    seen.clients.map((each) => each.stopped),
+    [true, true, false],
+  );
+  assert.deepEqual(seen.logged, [], "a deliberate stop logs no error");
+  assert.ok(seen.clients.every((each) => each.options.outputChannel === seen.channels[0]));
+});
+
+test("a server that fails to start is said, with the setting's button", async () => {
+  seen.startFails = true;
+  try {
+    await activate([script("exit 0"), "server"]);
+  } finally {
+    seen.startFails = false;
+  }
+  assert.equal(seen.errors.length, 1);
+  assert.match(seen.errors[0], /language server did not start .*Server initialization failed/);
+  assert.deepEqual(seen.buttons[0], ["Open Settings"]);
+});
+
+test("the button opens the server command's setting", async () => {
+  seen.choose = "Open Settings";
+  try {
+    await activate(["/nowhere/storyfmt", "server"]);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    seen.choose = undefined;
+  }
+  assert.deepEqual(seen.executed, [["workbench.action.openSettings", "storyfmt.server.command"]]);
 });
 
 test("the default command is storyfmt server", () => {
@@ -87,6 +176,7 @@ test("it says clearly when storyfmt is missing", async () => {
   assert.equal(seen.errors.length, 1);
   assert.match(seen.errors[0], /^storyfmt was not found: `\/nowhere\/storyfmt` is not a command here\./);
   assert.match(seen.errors[0], /pip install 'storyfmt\[lsp\]'/);
+  assert.deepEqual(seen.buttons[0], ["Open Settings"]);
 });
 
 test("it passes on what storyfmt says when it cannot serve", async () => {
@@ -95,10 +185,24 @@ test("it passes on what storyfmt says when it cannot serve", async () => {
   );
   await activate([fake, "server"]);
   assert.equal(seen.clients.length, 0);
-  assert.match(seen.errors[0], /could not start its language server .*needs the lsp extra/);
+  assert.equal(seen.errors.length, 1);
+  assert.match(
+    seen.errors[0],
+    /could not start its language server \(`.* server`\): storyfmt server needs the lsp extra: pip install 'storyfmt\[lsp\]'$/,
+  );
+  assert.deepEqual(seen.buttons[0], ["Open Settings"]);
 });
 
-test("the real storyfmt server answers --help", { skip: !process.env.STORYFMT_COMMAND }, () => {
+test("the real storyfmt server starts and ends with its input", { skip: !process.env.STORYFMT_COMMAND }, () => {
   const command = process.env.STORYFMT_COMMAND;
   assert.equal(extension.problemWith(command, ["server"]), undefined);
 });
+
+test(
+  "a real storyfmt without the lsp extra fails the probe",
+  { skip: !process.env.STORYFMT_WITHOUT_LSP },
+  () => {
+    const said = extension.problemWith(process.env.STORYFMT_WITHOUT_LSP, ["server"]);
+    assert.match(said ?? "", /needs the lsp extra: pip install 'storyfmt\[lsp\]'/);
+  },
+);
