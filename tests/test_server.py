@@ -146,7 +146,7 @@ async def _diagnostics(
     raise AssertionError(f"no diagnostics for version {version} of {uri}")
 
 
-def _check_json(path: Path, cwd: Path) -> list[dict[str, Any]]:
+def check_json(path: Path, cwd: Path) -> list[dict[str, Any]]:
     done = subprocess.run(
         [sys.executable, "-m", "storyfmt", "check", "--output-format", "json", str(path)],
         cwd=cwd,
@@ -191,7 +191,7 @@ async def test_diagnostics_are_those_of_check_in_the_clients_encoding(
     uri = _opened(client, workspace, "stories/story-#.story", text)
     found = await _diagnostics(client, uri, 1)
     path = Path(uri.removeprefix("file://"))
-    expected = [_as_lsp(item, text, _encoding(client)) for item in _check_json(path, workspace)]
+    expected = [_as_lsp(item, text, _encoding(client)) for item in check_json(path, workspace)]
     assert expected
     assert _placed(found) == expected
     first = found[0]
