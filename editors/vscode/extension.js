@@ -34,6 +34,8 @@ class StoryClient extends LanguageClient {
 
 /** @type {StoryClient | undefined} */
 let client;
+/** The start of the client, settled once it runs or failed to. */
+let starting = Promise.resolve();
 /** @type {vscode.OutputChannel | undefined} */
 let channel;
 
@@ -118,17 +120,20 @@ async function start() {
     },
   );
   client = started;
-  try {
-    await started.start();
-  } catch (error) {
-    client = undefined;
+  starting = started.start().catch((error) => {
+    if (client === started) {
+      client = undefined;
+    }
     const said = error instanceof Error ? error.message : String(error);
     void complain(`storyfmt's language server did not start (\`${[command, ...args].join(" ")}\`): ${said}`);
-  }
+  });
+  await starting;
 }
 
-/** Stop the language server, if it runs, quietly. */
+/** Stop the language server, if it runs, quietly (once it has started: a
+ * client cannot be stopped while it starts). */
 async function stop() {
+  await starting;
   const running = client;
   client = undefined;
   if (running) {

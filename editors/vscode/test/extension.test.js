@@ -56,9 +56,15 @@ class LanguageClient {
     seen.clients.push(this.record);
   }
   async start() {
+    this.record.state = "starting";
+    await new Promise((resolve) => setTimeout(resolve, seen.startDelay ?? 0));
+    this.record.state = "running";
     if (seen.startFails) throw new Error("Server initialization failed.");
   }
   async stop() {
+    if (this.record.state !== "running") {
+      throw new Error(`Client is not running and can't be stopped. It's current state is: ${this.record.state}`);
+    }
     this.record.stopped = true;
     this.error("Server process exited with code 0.", undefined, false);
   }
@@ -127,6 +133,23 @@ test("restarts keep one output channel and are quiet", async () => {
   );
   assert.deepEqual(seen.logged, [], "a deliberate stop logs no error");
   assert.ok(seen.clients.every((each) => each.options.outputChannel === seen.channels[0]));
+});
+
+test("a restart while the server starts waits for it to start", async () => {
+  seen.startDelay = 50;
+  try {
+    const activating = activate([script("exit 0"), "server"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await seen.commands["storyfmt.restartServer"]();
+    await activating;
+  } finally {
+    seen.startDelay = 0;
+  }
+  assert.deepEqual(
+    seen.clients.map((each) => each.stopped),
+    [true, false],
+  );
+  assert.deepEqual(seen.errors, []);
 });
 
 test("a server that fails to start is said, with the setting's button", async () => {
