@@ -101,10 +101,14 @@ class _Process:
 
     def __init__(self) -> None:
         self.owner = os.getpid()
+        # The child finds storyfmt and the plugins where this process does,
+        # even where a program put them on its path itself.
+        path = os.pathsep.join(entry for entry in sys.path if entry)
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "storyfmt._contained"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
         )
         assert self.popen.stdin is not None
         assert self.popen.stdout is not None
