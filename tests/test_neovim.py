@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from test_server import check_json
+from test_server import SEED_OUTLINE, check_json
 
 pytest.importorskip("pygls")
 pytestmark = pytest.mark.slow
@@ -216,15 +216,7 @@ def test_a_quick_fix_applied_in_neovim_mends_the_file(neovim: dict[str, Any]) ->
 
 
 def test_the_outline_in_neovim(neovim: dict[str, Any]) -> None:
-    names = [name for name, _, _ in neovim["symbols"]]
-    assert names == [
-        "Japan Korea Summit",
-        "Story Stats",
-        "The Breakdown",
-        "Top Keywords",
-        "Further Learning",
-        "You're all caught up",
-    ]
+    assert [name for name, _, _ in neovim["symbols"]] == SEED_OUTLINE
     lines = (neovim["project"] / "stories" / "seed.story").read_text("utf-8").split("\n")
     stats = neovim["symbols"][1][2]
     assert [(name, lines[line]) for name, line in stats] == [

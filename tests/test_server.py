@@ -395,6 +395,17 @@ async def test_code_actions_fix_one_problem_or_all(client: StoryClient, workspac
     assert _apply(LOWER, every.edit.changes[uri], _encoding(client)) == fixed
 
 
+SEED_OUTLINE = [
+    "Japan Korea Summit",
+    "Story Stats",
+    "The Breakdown",
+    "Top Keywords",
+    "Further Learning",
+    "You're all caught up",
+]
+"""The outline of the seed card: its title, then its sections."""
+
+
 async def test_the_outline_and_the_folds(client: StoryClient, workspace: Path) -> None:
     uri = _opened(client, workspace, "stories/outline-#.story", SEED)
     symbols = await client.text_document_document_symbol_async(
@@ -402,14 +413,7 @@ async def test_the_outline_and_the_folds(client: StoryClient, workspace: Path) -
     )
     assert symbols is not None
     tops = [s for s in symbols if isinstance(s, types.DocumentSymbol)]
-    assert [s.name for s in tops] == [
-        "Japan Korea Summit",
-        "Story Stats",
-        "The Breakdown",
-        "Top Keywords",
-        "Further Learning",
-        "You're all caught up",
-    ]
+    assert [s.name for s in tops] == SEED_OUTLINE
     stats = tops[1]
     assert [child.name for child in stats.children or ()] == [
         "Status",
