@@ -44,12 +44,17 @@ def _runs(command: list[str]) -> None:
     assert "Language Server Protocol" in done.stdout
 
 
+def _text(node: ast.String) -> str:
+    return node.s.decode() if isinstance(node.s, bytes) else str(node.s)
+
+
 def _lua_strings(node: ast.Table) -> list[str]:
-    strings = [item.value.s for item in node.fields if isinstance(item.value, ast.String)]
-    return [each.decode() if isinstance(each, bytes) else each for each in strings]
+    return [_text(item.value) for item in node.fields if isinstance(item.value, ast.String)]
 
 
-@pytest.mark.parametrize("source", _blocks("lua"), ids=["lspconfig", "neovim-0.11"])
+@pytest.mark.parametrize(
+    "source", _blocks("lua"), ids=["neovim-0.11", "lsp-folder", "neovim-0.8", "neovim-0.7"]
+)
 def test_the_neovim_setup_is_lua_that_starts_the_server(source: str) -> None:
     tree = ast.parse(source)
     commands = [
@@ -62,12 +67,22 @@ def test_the_neovim_setup_is_lua_that_starts_the_server(source: str) -> None:
     ]
     assert len(commands) == 1
     _runs(commands[0])
-    filetypes = [
-        node
+    # Each names the story filetype: for the .story extension (vim.filetype.add,
+    # or an autocommand's pattern), or as the filetype the server serves.
+    fields = {
+        node.key.id: node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Field) and isinstance(node.key, ast.Name) and node.key.id == "story"
-    ]
-    assert filetypes, "the .story extension is given the story filetype"
+        if isinstance(node, ast.Field) and isinstance(node.key, ast.Name)
+    }
+    pattern = fields.get("pattern")
+    assert (
+        "story" in fields
+        or (isinstance(pattern, ast.String) and _text(pattern) in ("story", "*.story"))
+        or (
+            isinstance(fields.get("filetypes"), ast.Table)
+            and "story" in _lua_strings(fields["filetypes"])
+        )
+    ), "the .story extension is given the story filetype"
 
 
 def test_the_helix_setup_is_toml_that_starts_the_server() -> None:
