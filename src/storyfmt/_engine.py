@@ -86,10 +86,19 @@ def check_story(
     return config.apply(FileReport(name, found)).diagnostics, failures
 
 
-def fix_story(data: bytes, *, name: str, form: Form, config: Config, unsafe: bool) -> Repaired:
+def fix_story(
+    data: bytes,
+    *,
+    name: str,
+    form: Form,
+    config: Config,
+    unsafe: bool,
+    found: list[Diagnostic] | None = None,
+) -> Repaired:
     """A story's bytes with the fixes of the problems that ``config`` reports
     for it at ``name`` applied (the unsafe ones too with ``unsafe``), as
-    ``storyfmt check --fix`` applies them.
+    ``storyfmt check --fix`` applies them; ``found`` are the story's
+    diagnostics before ``config`` is applied to them, if they are known.
 
     Raises:
         RuleFailed: a rule failed on a story the fixes made.
@@ -101,6 +110,7 @@ def fix_story(data: bytes, *, name: str, form: Form, config: Config, unsafe: boo
         unsafe=unsafe,
         wanted=lambda item: wanted.wants(item.code) and fixable(item, unsafe=unsafe),
         house=config.house(name),
+        found=found,
     )
 
 
@@ -230,13 +240,15 @@ def fix(
     """
     name, form, config = _settings(path, config)
     data = text.encode("utf-8", "surrogatepass")
-    reported, failures = check_story(data, name=name, form=form, config=config)
+    # Read once: what is found before fixing is both the report and the first pass.
+    found, failures = diagnose_all(data, form, config.house(name))
+    reported = config.apply(FileReport(name, found)).diagnostics
     if failures:
         raise RuleError(failures, reported)
     if form != "text":
         return Fixed(text, 0, reported)
     try:
-        repaired = fix_story(data, name=name, form=form, config=config, unsafe=unsafe)
+        repaired = fix_story(data, name=name, form=form, config=config, unsafe=unsafe, found=found)
     except RuleFailed as error:
         raise RuleError([failure(error)], reported) from None
     if repaired.unconverged:

@@ -119,6 +119,7 @@ def repair(
     unsafe: bool = False,
     wanted: Callable[[Diagnostic], bool] | None = None,
     house: House = HOUSE,
+    found: list[Diagnostic] | None = None,
 ) -> Repaired:
     """Apply the fixes the diagnostics of a story offer, pass after pass, until
     a pass changes nothing.
@@ -131,10 +132,13 @@ def repair(
     story after ``MAX_PASSES`` passes do not converge: the story is left as it
     was, and :attr:`Repaired.unconverged` names their codes. ``wanted`` chooses the
     diagnostics whose fixes apply (by default, all), and ``house`` the
-    vocabularies and house rules that the diagnostics left are found with.
+    vocabularies and house rules that the diagnostics left are found with;
+    ``found``, the diagnostics of ``data`` under that house, if they are known.
     """
     original = data
-    found = first = diagnose(data, form=form, house=house)
+    if found is None:
+        found = diagnose(data, form=form, house=house)
+    first = found
     applied = 0
     for _ in range(MAX_PASSES):
         fixes = [

@@ -226,7 +226,7 @@ class StoryServer(LanguageServer):
         notes = []
         try:
             config = self.configs().for_file(path)
-            config.house(path)
+            config.house(path)  # its plugins load here: one that cannot is said below
         except (ConfigError, ValueError) as error:
             notes.append(f"storyfmt: {error}; checking with the defaults")
             config = Config()
