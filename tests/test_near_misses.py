@@ -7,9 +7,17 @@ same on every story of the corpus.
 
 from __future__ import annotations
 
+import re
+import sys
+from unittest import mock
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import storyfmt
+from storyfmt._nearmiss import _WHITESPACE, _letters, _too_long, _words, loosely, near_miss
+from storyfmt._vocabulary import STATS_FIELDS, headings_of
 
 
 def _found(text: str) -> list[tuple[int, str, str]]:
@@ -187,3 +195,32 @@ def test_a_brief_whose_first_heading_slipped_is_one_error_on_line_1(text: str) -
     found = _one(text)
     assert (found.line, found.code) == (1, "SF201")
     assert "did you mean 'What's Happening?'" in found.message
+
+
+def test_the_quick_look_at_a_long_line_knows_every_kind_of_whitespace() -> None:
+    # A loose reading drops whatever str.split() takes for whitespace.
+    assert set(_WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(st.sampled_from("ab ’‘'`:.!?0123456789\t\u00a0\u2003ßK"), max_size=70)
+    | st.builds(
+        lambda word, pad, end: pad + word.replace(" ", pad or " ") + end,
+        st.sampled_from([*headings_of("card"), *headings_of("brief"), *STATS_FIELDS]),
+        st.sampled_from(["", " ", "  \t ", "\u00a0" * 20, "’" * 30]),
+        st.sampled_from(["", ":", "!!!", " 15", "?" * 40, " 1234567890" * 4]),
+    )
+)
+def test_the_quick_look_at_a_long_line_never_passes_over_a_near_miss(line: str) -> None:
+    for words in (headings_of("card"), headings_of("brief"), tuple(STATS_FIELDS)):
+        if _too_long(line, _words(words).most):
+            with mock.patch("storyfmt._nearmiss._too_long", return_value=False):
+                assert near_miss(line, words) is None, line
+            assert _letters(line) > _words(words).most
+
+
+@given(st.text(st.sampled_from("aB ’‘'`:.!?9\t\n\u00a0\u2003ßİ"), max_size=30))
+def test_a_loose_reading_drops_what_it_says(line: str) -> None:
+    oracle = re.sub(r"\s+", " ", re.sub(r"[\s:.!?]+$", "", re.sub("['’‘`]", "", line.casefold())))
+    assert loosely(line) == oracle.strip()

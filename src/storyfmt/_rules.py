@@ -51,14 +51,16 @@ def _append(span: Span | None, text: str, message: str) -> Fix | None:
 def _repeats(
     rule: Rule, noun: str, items: Iterable[tuple[str, Path_]], where: Where
 ) -> Iterator[Diagnostic]:
-    """A warning at each item equal to an earlier one; ``items`` pairs each with its path."""
-    first: dict[str, Span | None] = {}
+    """A warning at each item equal to an earlier one; ``items`` pairs each with its path.
+
+    Only a repeated item is placed: most stories repeat nothing.
+    """
+    first: dict[str, Path_] = {}
     for item, path in items:
-        span = where(path)
-        if item not in first:
-            first[item] = span
+        earlier_path = first.setdefault(item, path)
+        if earlier_path is path:
             continue
-        earlier = first[item]
+        span, earlier = where(path), where(earlier_path)
         place = ""
         if earlier is not None and span is not None:
             place = (
@@ -196,10 +198,12 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             ),
         )
 
-    def lines(start: int, text: str, what: str) -> Iterator[Diagnostic]:
+    def lines(text: str, what: str, *path: str | int) -> Iterator[Diagnostic]:
+        """Warnings for the lines of a value that read like a heading."""
         for offset, line in enumerate(text.split("\n")):
             miss = near_miss(line, headings)
-            if miss is not None:
+            start = None if miss is None else line_of(*path)
+            if miss is not None and start is not None:
                 yield warn(start + offset, what, miss.meant)
 
     if kind == "brief":
@@ -222,7 +226,7 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
         elif brief is not None:
             yield warn(title, "the title of a card", brief.meant)
         else:
-            yield from lines(title, text, "the title")
+            yield from lines(text, "the title", "title")
     headline = line_of("headline")
     if headline is not None and fields.get("headline", "").endswith("/"):
         yield warn(headline, "the headline", as_tag_line(fields["headline"]))
@@ -238,10 +242,7 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             yield warn(start, "another Story Stats key", miss.meant)
     for number, item in enumerate(fields.get("further_learning") or ()):
         for part, what in (("question", "a question"), ("answer", "a line of an answer")):
-            start = line_of("further_learning", number, part)
-            if start is None:
-                continue
-            yield from lines(start, item[part], what)
+            yield from lines(item[part], what, "further_learning", number, part)
 
 
 def _warnings(
