@@ -18,8 +18,21 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 import storyfmt
-from storyfmt._grammar import START_RULES, grammar_text
+from storyfmt._diagnostics import Diagnostic
+from storyfmt._grammar import (
+    START_RULES,
+    get_parser,
+    grammar_text,
+    parse_valid,
+    parse_with_recovery,
+)
+from storyfmt._parser import BUILDER
+from storyfmt._regexcache import preload
+from storyfmt._source import normalise
+from storyfmt._syntax import Recovery
+from storyfmt._transform import Builder
 from storyfmt._vocabulary import DURATION_UNITS, SECTIONS, STATS_FIELDS, STATS_KEY_TERMINALS
+from storyfmt.testing import story_texts
 
 GRAMMAR = ROOT / "grammar" / "story.lark"
 
@@ -108,11 +121,84 @@ PARSE = "import storyfmt; print(storyfmt.loads('20\\nTitle\\n').rank)"
 def test_parser_tables_are_cached_in_the_users_cache_dir(tmp_path: Path) -> None:
     result = _run(PARSE, {"XDG_CACHE_HOME": str(tmp_path)})
     assert result.stdout.strip() == "20", result.stderr
-    cached = list((tmp_path / "storyfmt").glob("grammar-*.lark"))
-    assert len(cached) == 1
+    # The tables of the parser, lark-cython's too when it is installed, and the
+    # lexers' compiled patterns.
+    assert 1 <= len(list((tmp_path / "storyfmt").glob("grammar-*.lark"))) <= 2
+    assert len(list((tmp_path / "storyfmt").glob("patterns-*.re"))) == 1
     assert (tmp_path / "storyfmt").stat().st_mode & 0o077 == 0
     again = _run(PARSE, {"XDG_CACHE_HOME": str(tmp_path)})
     assert again.stdout.strip() == "20", again.stderr
+
+
+# Counts the patterns of Lark's lexers that re compiles while storyfmt is
+# imported and reads a story of every kind of line.
+_COMPILED_HERE = """
+import re, sys
+compiled = []
+compile = re._compile
+def counting(pattern, flags):
+    key = (type(pattern), pattern, flags)
+    lexers = ("(?P<TITLE>", "(?P<BULLET>", "(?P<ANSWER>", "(?P<PARAGRAPH>", "(?P<TAG>")
+    if key not in re._cache and isinstance(pattern, str) and any(map(pattern.__contains__, lexers)):
+        compiled.append(pattern)
+    return compile(pattern, flags)
+re._compile = counting
+import storyfmt
+for path in sys.argv[1:]:
+    storyfmt.validate(open(path, "rb").read())
+print(len(compiled))
+"""
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG cache layout")
+def test_the_lexers_patterns_are_compiled_once_per_machine(tmp_path: Path) -> None:
+    stories = [str(path) for path in sorted(CORPUS.glob("*/*.txt"))]
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _COMPILED_HERE, *stories],
+            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
+        runs.append(int(done.stdout))
+    assert runs[0] > 10  # the first process compiles them, and keeps them
+    assert runs[1] == 0
+
+
+def test_cached_patterns_are_the_patterns_re_compiles(tmp_path: Path) -> None:
+    patterns = [r"(?P<A>[0-9]+)(?=x)|(?P<B>\w+?)\Z", "(?i)ab+", "[•*-]", "(?m)^$"]
+    cache = re._cache  # type: ignore[attr-defined]
+    path = str(tmp_path / "patterns")
+    for pattern in patterns:
+        cache.pop((str, pattern, 0), None)
+    preload(path, lambda: [re.compile(pattern) for pattern in patterns])
+    (saved,) = tmp_path.glob("patterns-*.re")
+    for pattern in patterns:
+        cache.pop((str, pattern, 0), None)
+    preload(path, lambda: pytest.fail("the patterns were compiled again"))
+    for pattern in patterns:
+        loaded = cache[str, pattern, 0]
+        fresh = re.compile(pattern + "(?:)")  # the same, compiled by re itself
+        assert loaded.pattern == pattern
+        assert (loaded.flags, loaded.groups, loaded.groupindex) == (
+            fresh.flags,
+            fresh.groups,
+            fresh.groupindex,
+        )
+        for text in ("12x", "abbb", "AB", "", "word", "•"):
+            found, expected = loaded.match(text), fresh.match(text)
+            assert (found and found.span(), found and found.lastgroup) == (
+                expected and expected.span(),
+                expected and expected.lastgroup,
+            )
+    # A file that does not read back is compiled again, and written anew.
+    saved.write_bytes(b"not a pickle")
+    compiled: list[str] = []
+    preload(path, lambda: compiled.append("again"))
+    assert compiled == ["again"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
@@ -131,6 +217,7 @@ _EVERY_RESULT = """
 import json, pathlib, sys, storyfmt
 from storyfmt._grammar import get_parser
 from storyfmt._parser import BUILDER
+from storyfmt._regexcache import preload
 out = {"fast": get_parser(BUILDER, fast=True) is not None}
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
     data = path.read_bytes()
@@ -196,3 +283,46 @@ def test_the_grammar_has_a_terminal_for_each_known_key_of_the_vocabulary() -> No
     for key, terminal in STATS_KEY_TERMINALS.items():
         assert re.search(rf'^{terminal}: INDENT "{key}" EOL$', grammar_text(), re.MULTILINE)
     assert list(STATS_KEY_TERMINALS) == list(STATS_FIELDS)
+
+
+_LARKS_OWN = Lark(grammar_text(), parser="lalr", start=list(START_RULES), transformer=Builder())
+
+
+def _built(parser: Lark, text: str, *, recover: bool) -> tuple[object, list[Diagnostic]]:
+    """What the transformer builds from ``text``, read as a card then as a brief,
+    mending its errors or stopping at the first."""
+    built: list[object] = []
+    problems: list[Diagnostic] = []
+    for kind in ("card", "brief"):
+        try:
+            recovery = Recovery(text, kind, problems)
+            built.append(
+                parse_with_recovery(parser, text, kind, recovery)
+                if recover
+                else parse_valid(parser, text, kind)
+            )
+        except UnexpectedInput:
+            built.append("not a story")
+    return built, problems
+
+
+def _assert_built_as_by_lark(text: str) -> None:
+    # Recovery runs on Lark's own parser only; lark-cython's reads valid stories.
+    ours = get_parser(BUILDER)
+    assert ours is not None
+    assert _built(ours, text, recover=True) == _built(_LARKS_OWN, text, recover=True)
+    fast = get_parser(BUILDER, fast=True)
+    if fast is not None:
+        assert _built(fast, text, recover=False) == _built(_LARKS_OWN, text, recover=False)
+
+
+def test_the_leaner_reductions_build_what_larks_own_build_on_the_corpus() -> None:
+    paths = sorted(CORPUS.glob("*/*.txt")) + sorted((ROOT / "examples").glob("*.story"))
+    assert len(paths) > 100
+    for path in paths:
+        _assert_built_as_by_lark(_bare_input(path))
+
+
+@given(story_texts())
+def test_the_leaner_reductions_build_what_larks_own_build(text: str) -> None:
+    _assert_built_as_by_lark(normalise(text))

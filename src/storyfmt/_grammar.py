@@ -15,15 +15,17 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Collection, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
 import lark
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.grammar import Rule
 from lark.parsers.lalr_parser import LALR_Parser
 
+from storyfmt._regexcache import preload
 from storyfmt._shipped import shipped_text
 from storyfmt._vocabulary import Kind
 
@@ -36,7 +38,7 @@ def grammar_text() -> str:
     return shipped_text("grammar/story.lark")
 
 
-def _cache_file(grammar: str) -> str | bool:
+def _cache_file(grammar: str, kind: str = "grammar") -> str | bool:
     """A cache path in the user's own cache directory, or False if there is none.
 
     Lark's default cache lives in the shared temporary directory, where another
@@ -58,7 +60,8 @@ def _cache_file(grammar: str) -> str | bool:
     except OSError:
         return False
     key = f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-    return str(folder / f"grammar-{hashlib.sha256(key).hexdigest()[:16]}.lark")
+    suffix = ".lark" if kind == "grammar" else ""
+    return str(folder / f"{kind}-{hashlib.sha256(key).hexdigest()[:16]}{suffix}")
 
 
 def _accelerator() -> dict[str, Any] | None:
@@ -75,6 +78,11 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
+def _tag(fast: bool) -> str:
+    """What tells the cached tables of Lark's parser from lark-cython's."""
+    return "\n// Builder lark-cython" if fast else "\n// Builder"
+
+
 @lru_cache(maxsize=4)
 def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark | None:
     """The LALR parser of the story grammar, built once per process.
@@ -85,15 +93,123 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
     plugins = _accelerator() if fast else {}
     if plugins is None:
         return None
-    tag = f"\n// {type(transformer).__name__}{' lark-cython' if fast else ''}"
-    return Lark(
+    _preload_patterns(grammar)
+    parser = Lark(
         grammar,
         parser="lalr",
         start=list(START_RULES),
         transformer=cast(Any, transformer),
-        cache=_cache_file(grammar + tag),
+        cache=_cache_file(grammar + _tag(fast)),
         _plugins=plugins,
     )
+    if transformer is not None:
+        _streamline(parser, transformer)
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _preload_patterns(grammar: str) -> None:
+    """Have the lexers' regular expressions compiled before the lexers ask for
+    them (see :mod:`storyfmt._regexcache`)."""
+
+    def compile_all() -> None:
+        # Lark's own lexers build the same patterns as lark-cython's, and
+        # building them all is the one way to have them all. The tables are
+        # those the recovery's parser caches.
+        plain = Lark(
+            grammar,
+            parser="lalr",
+            start=list(START_RULES),
+            cache=_cache_file(grammar + _tag(False)),
+        )
+        for lexer in [*plain.parser.lexer.lexers.values(), plain.parser.lexer.root_lexer]:
+            lexer.scanner  # noqa: B018 (building it compiles its patterns)
+
+    path = _cache_file(grammar, "patterns")
+    preload(path if isinstance(path, str) else None, compile_all)
+
+
+# ---- leaner reductions --------------------------------------------------------
+#
+# On each reduction Lark looks up the rule's callback in a dict keyed by Rule
+# objects, whose hash and equality are Python methods, and the callback it
+# made filters the children through a generic wrapper; each helper rule of a
+# repetition (``point+``) builds a Tree, only for the rule above to take its
+# children out again. The callbacks below give the transformer exactly the
+# children Lark's would (a test compares the two on the corpus), with less
+# work per reduction: helper rules build plain lists, extended in place.
+
+
+class _Rule(Rule):
+    """A grammar rule compared and hashed by identity: within one parser each
+    rule is one object, and this makes looking it up a dict lookup in C."""
+
+    __slots__ = ()
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+def _callback(rule: Rule, build: Callable[[list[Any]], Any] | None) -> Callable[[list[Any]], Any]:
+    """What Lark's callback for ``rule`` computes, as one small function.
+
+    ``build`` is the transformer's method for the rule, or None for a rule
+    whose children go to the rule above it (its name starts with ``_``).
+    Lark passes a callback a new list, so it may keep and extend it.
+    """
+    kept = tuple(
+        (index, not symbol.is_term and symbol.name.startswith("_"))
+        for index, symbol in enumerate(rule.expansion)
+        if not (symbol.is_term and cast(Any, symbol).filter_out)
+    )
+    if build is not None and len(kept) == len(rule.expansion) and not any(x for _, x in kept):
+        return build  # Lark passes the children as they are
+    single = bool(rule.options.expand1 and not rule.alias)
+    return _reducer(kept, build is not None, single)(build)
+
+
+@cache
+def _reducer(
+    kept: tuple[tuple[int, bool], ...], built: bool, single: bool
+) -> Callable[[Any], Callable[[list[Any]], Any]]:
+    """A maker of callbacks for rules of one shape: which children are kept,
+    which spliced (``kept``), whether a method builds the value, and whether a
+    single child stands for the rule (``?rule``)."""
+    items = [f"*children[{index}]" if spliced else f"children[{index}]" for index, spliced in kept]
+    if kept and kept[0][1]:  # left recursion: extend the list below, never copy it
+        body = f"values = children[{kept[0][0]}]\n        values += [{', '.join(items[1:])}]"
+    else:
+        body = f"values = [{', '.join(items)}]"
+    result = "build(values)" if built else "values"
+    if single:
+        result = f"values[0] if len(values) == 1 else {result}"
+    source = (
+        "def make(build):\n"
+        "    def reduce(children):\n"
+        f"        {body}\n"
+        f"        return {result}\n"
+        "    return reduce\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    return cast(Callable[[Any], Callable[[list[Any]], Any]], namespace["make"])
+
+
+def _streamline(parser: Lark, transformer: object) -> None:
+    """Give ``parser`` the callbacks of :func:`_callback` and identity-keyed rules.
+
+    The callbacks dict is Lark's own, shared with its parser (and with
+    lark-cython's), so it is changed in place.
+    """
+    callbacks: dict[Any, Any] = parser._callbacks
+    for rule in [key for key in callbacks if isinstance(key, Rule)]:
+        name = rule.alias or rule.origin.name
+        build = getattr(transformer, name, None)
+        if build is None and not name.startswith("_"):
+            build = partial(Tree, name)  # as Lark builds a rule with no method
+        callback = _callback(rule, build)
+        del callbacks[rule]
+        rule.__class__ = _Rule
+        callbacks[rule] = callback
 
 
 # ---- the quick path for valid stories ------------------------------------------
@@ -136,8 +252,9 @@ class _LineThread:
         text, states = self.text, self.states
         new: Any = Token._future_new
         pos, line, column, end = 0, 1, 1, len(text)
+        stack = parser_state.state_stack
         while pos < end:
-            matchers, callbacks = states[parser_state.position]
+            matchers, callbacks = states[stack[-1]]
             for match in matchers:
                 found = match(text, pos)
                 if found is not None:
@@ -160,6 +277,12 @@ class _LineThread:
 def line_lexer(parser: Lark) -> _LineLexer:
     """The line lexer of ``parser``, built once."""
     return _LineLexer(parser)
+
+
+def prepare(parser: Lark) -> None:
+    """Build now what :func:`parse_valid` on ``parser`` would build on first use."""
+    if type(parser.parser.parser) is LALR_Parser:
+        line_lexer(parser)
 
 
 def parse_valid(parser: Lark, text: str, start: Kind) -> Any:
