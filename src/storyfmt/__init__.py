@@ -27,20 +27,22 @@ from storyfmt._models import (
     StoryCard,
 )
 from storyfmt._parser import load, loads
-from storyfmt._render import to_html, to_markdown
-from storyfmt._rules import validate
-from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
-from storyfmt._writer import dump, dumps
 
 if TYPE_CHECKING:
     from storyfmt._config import Config, ConfigError
     from storyfmt._engine import Fixed, RuleError, check, fix, format
+    from storyfmt._render import to_html, to_markdown
+    from storyfmt._rules import validate
+    from storyfmt._serialize import from_json, from_yaml, json_schema, to_json, to_yaml
+    from storyfmt._writer import dump, dumps
 
 __version__ = "0.1.0"
 
-# The engine (configuration, house rules, plugins) is imported when first used,
-# so that reading and writing stories does not pay for it.
-_ENGINE = {
+# Reading a story needs the models and the parser, and nothing else: the rest
+# of the API is imported when first used, so that a program that only reads
+# stories (or only checks them) does not pay for writing, rendering and
+# converting them, nor for the engine (configuration, house rules, plugins).
+_LAZY = {
     "Config": "storyfmt._config",
     "ConfigError": "storyfmt._config",
     "Fixed": "storyfmt._engine",
@@ -48,11 +50,21 @@ _ENGINE = {
     "check": "storyfmt._engine",
     "fix": "storyfmt._engine",
     "format": "storyfmt._engine",
+    "to_html": "storyfmt._render",
+    "to_markdown": "storyfmt._render",
+    "validate": "storyfmt._rules",
+    "from_json": "storyfmt._serialize",
+    "from_yaml": "storyfmt._serialize",
+    "json_schema": "storyfmt._serialize",
+    "to_json": "storyfmt._serialize",
+    "to_yaml": "storyfmt._serialize",
+    "dump": "storyfmt._writer",
+    "dumps": "storyfmt._writer",
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _ENGINE.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'storyfmt' has no attribute {name!r}")
     from importlib import import_module  # noqa: PLC0415

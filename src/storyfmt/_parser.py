@@ -11,19 +11,26 @@ from __future__ import annotations
 import os
 from typing import BinaryIO
 
+from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, StoryFormatError, diagnostic
-from storyfmt._grammar import get_parser, parse_valid, parse_with_recovery
+from storyfmt._grammar import get_parser, parse_valid, parse_with_recovery, prepare
 from storyfmt._locate import build
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._source import check_characters, decode, detect_kind, normalise, split_lines
-from storyfmt._syntax import Recovery
 from storyfmt._transform import Builder, Parsed, assemble
 from storyfmt._vocabulary import Kind
 
 BUILDER = Builder()
+
+
+def _quick_parser() -> Lark:
+    """The parser of valid stories: lark-cython's if installed, else Lark's."""
+    parser = get_parser(BUILDER, fast=True) or get_parser(BUILDER)
+    assert parser is not None
+    return parser
 
 
 def parse_source(text: str, kind: Kind | None) -> Parsed:
@@ -38,11 +45,12 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         return Parsed(kind, {}, {}, [problem], text)
     problems: list[Diagnostic] = []
     try:
-        quick = get_parser(BUILDER, fast=True) or get_parser(BUILDER)
-        assert quick is not None
-        parts = parse_valid(quick, text, kind)
+        parts = parse_valid(_quick_parser(), text, kind)
     except UnexpectedInput:
-        # Parse again, explaining and mending each error.
+        # Parse again, explaining and mending each error (a story with errors
+        # is the only one that needs the recovery, so it is imported here).
+        from storyfmt._syntax import Recovery  # noqa: PLC0415
+
         parser = get_parser(BUILDER)
         assert parser is not None
         try:
@@ -150,3 +158,12 @@ def load(
     if story is None:
         raise StoryFormatError(parsed.problems, source_lines=source_lines(data), path=str(path))
     return story
+
+
+# What reading the first story would build, built with the module: the parser
+# (from its caches, see storyfmt._grammar) and the models' validators. A
+# program imports storyfmt to read stories; its first one then costs no more
+# than the next.
+prepare(_quick_parser())
+StoryCard.model_rebuild()
+StoryBrief.model_rebuild()

@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
-from xml.etree import ElementTree
 
 from storyfmt import __version__
 from storyfmt._diagnostics import Diagnostic, Fix, render
@@ -229,6 +228,8 @@ def write_json(reports: Sequence[FileReport], out: TextIO) -> None:
 def write_junit(reports: Sequence[FileReport], out: TextIO) -> None:
     """JUnit XML: one test case per file, failed by its errors (and warnings if
     strict); a path that could not be read is a test case with an ``<error>``."""
+    from xml.etree import ElementTree  # noqa: PLC0415 (only JUnit output needs it)
+
     suite = ElementTree.Element(
         "testsuite",
         name="storyfmt",

@@ -10,13 +10,9 @@ import argparse
 import io
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 from storyfmt import __version__
-from storyfmt._cli._check import cmd_check
-from storyfmt._cli._convert import cmd_convert
-from storyfmt._cli._fmt import cmd_fmt
-from storyfmt._cli._schema import cmd_schema
-from storyfmt._cli._server import cmd_server
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
 from storyfmt._config import LINE_ENDINGS, ConfigError, Configs, seconds
 from storyfmt._report import FORMATS
@@ -184,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 0: one per core this process may use)",
     )
-    check.set_defaults(run=cmd_check)
+    check.set_defaults(run="check")
 
     fmt = command("fmt", "Rewrite story files in canonical form.", aliases=["format"])
     story_paths(fmt)
@@ -201,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LINE_ENDINGS,
         help="auto (the default): keep each file's line breaks (CRLF or LF); lf; crlf",
     )
-    fmt.set_defaults(run=cmd_fmt)
+    fmt.set_defaults(run="fmt")
 
     convert = command("convert", "Convert stories between formats.")
     convert.add_argument(
@@ -222,13 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json", "yaml", "jsonl", "markdown", "html"),
         help="output format (default: from the output file name)",
     )
-    convert.set_defaults(run=cmd_convert)
+    convert.set_defaults(run="convert")
 
     schema = command(
         "schema", "Print the JSON Schema (draft 2020-12) of the JSON form.", reads_stories=False
     )
     schema.add_argument("-o", "--output", metavar="FILE")
-    schema.set_defaults(run=cmd_schema)
+    schema.set_defaults(run="schema")
 
     server = command(
         "server",
@@ -238,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--stdio", action="store_true", help="use stdio (the only transport, and the default)"
     )
-    server.set_defaults(run=cmd_server)
+    server.set_defaults(run="server")
     return parser
 
 
@@ -252,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         configs = Configs.from_command_line(args.config, isolated=args.isolated)
-        return int(args.run(args, configs))
+        # Each command's module is imported when it runs: a command pays for
+        # its own machinery only (a pool of workers, a language server...).
+        command = getattr(import_module(f"storyfmt._cli._{args.run}"), f"cmd_{args.run}")
+        return int(command(args, configs))
     except (CommandError, ConfigError, ValueError, ImportError) as error:
         print_error(str(error))
         return EXIT_FAILURE

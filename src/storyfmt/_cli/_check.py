@@ -7,7 +7,6 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from storyfmt._cli._files import (
@@ -34,15 +33,8 @@ from storyfmt._config import Configs, check_codes
 from storyfmt._engine import diagnose_all, failure, fix_story, unconverged
 from storyfmt._fixes import fixable
 from storyfmt._house import House, RuleFailed
-from storyfmt._report import (
-    FileReport,
-    write_github,
-    write_json,
-    write_junit,
-    write_text,
-)
+from storyfmt._report import FileReport, write_github, write_json, write_junit, write_text
 from storyfmt._rules import HOUSE, Form, form_of
-from storyfmt._sarif import write_sarif
 from storyfmt._source import decode, split_lines
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -97,6 +89,8 @@ def _check_all(
     if count > 1 and not _picklable(houses):
         count = 1  # a plugin's rule that cannot go to a worker process is checked here
     if count > 1:
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
         with ProcessPoolExecutor(max_workers=count) as pool:
             found = pool.map(_check_in_worker, on_disk, houses, chunksize=chunk)
             for path, report in zip(on_disk, found, strict=True):
@@ -196,6 +190,8 @@ def cmd_check(args: argparse.Namespace, configs: Configs) -> int:
         elif output == "junit":
             write_junit(reports, out)
         elif output == "sarif":
+            from storyfmt._sarif import write_sarif  # noqa: PLC0415
+
             write_sarif(reports, out, docs_url=docs_url)
         else:
             color = use_color(args.color, out)
