@@ -6,7 +6,7 @@ fixes, and the editor's hints."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -83,6 +83,8 @@ class _Target(NamedTuple):
     """The fewest letters a line that nearly is the word can hold, spaces aside."""
     most: int
     """The most letters a line that nearly is the word can hold, spaces aside."""
+    kinds: frozenset[str]
+    """The letters of the word read loosely, each once."""
 
 
 class _Words(NamedTuple):
@@ -100,7 +102,9 @@ def _words(words: tuple[str, ...]) -> _Words:
         loose = loosely(word)
         limit = 2 if len(loose) >= 12 else 1
         letters = len(loose.replace(" ", ""))
-        found.append(_Target(word, loose, limit, letters - limit, letters + limit))
+        found.append(
+            _Target(word, loose, limit, letters - limit, letters + limit, frozenset(loose))
+        )
     return _Words(tuple(found), max((target.most for target in found), default=0))
 
 
@@ -159,8 +163,24 @@ def near_miss(line: str, words: Iterable[str]) -> NearMiss | None:
     True
     """
     known = _words(words if isinstance(words, tuple) else tuple(words))
-    if _too_long(line, known.most):
-        return None
+    return None if _too_long(line, known.most) else _near_miss(line, known)
+
+
+def near_misses(lines: Iterable[str], words: Iterable[str]) -> Iterator[tuple[int, NearMiss]]:
+    """The number and the near-miss of each of ``lines`` that :func:`near_miss`
+    finds one for: the lines of a whole story at once, most passed over at a glance.
+
+    >>> list(near_misses(["Top Keyword", "A long answer about the summit.", ""], ["Top Keywords"]))
+    [(0, NearMiss(meant='Top Keywords', how='misspelt'))]
+    """
+    known = _words(words if isinstance(words, tuple) else tuple(words))
+    most = known.most
+    for number, line in enumerate(lines):
+        if not _too_long(line, most) and (miss := _near_miss(line, known)) is not None:
+            yield number, miss
+
+
+def _near_miss(line: str, known: _Words) -> NearMiss | None:
     letters = _letters(line)
     exact = line.isascii()  # no letter that lower case makes two
     targets = [
@@ -176,9 +196,12 @@ def near_miss(line: str, words: Iterable[str]) -> NearMiss | None:
     if found is not None and found.group(1):
         loose, count = found.group(1), " " + found.group(2)
     best: list[tuple[int, str]] = []
+    kinds = set(loose)
     for target in targets:
         if loose == target.loose:
             best.append((0, target.word))
+        elif len(kinds - target.kinds) > target.typos:
+            continue  # each letter the word lacks costs a typo at least
         elif (distance := typos(loose, target.loose, target.typos)) <= target.typos:
             best.append((distance, target.word))
     if not best:

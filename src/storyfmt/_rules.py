@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from itertools import chain
@@ -15,7 +15,7 @@ from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote, replace_line
 from storyfmt._house import House, Vocabulary
 from storyfmt._models import StoryBrief, StoryCard
-from storyfmt._nearmiss import as_tag_line, near_miss
+from storyfmt._nearmiss import as_tag_line, near_miss, near_misses
 from storyfmt._parser import parse_text, source_lines
 from storyfmt._serialize import Locate, Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Parsed, Path_, Where
@@ -49,18 +49,21 @@ def _append(span: Span | None, text: str, message: str) -> Fix | None:
 
 
 def _repeats(
-    rule: Rule, noun: str, items: Iterable[tuple[str, Path_]], where: Where
+    rule: Rule, noun: str, items: Sequence[str], path: Callable[[int], Path_], where: Where
 ) -> Iterator[Diagnostic]:
-    """A warning at each item equal to an earlier one; ``items`` pairs each with its path.
+    """A warning at each item equal to an earlier one; ``path`` gives an item's path.
 
-    Only a repeated item is placed: most stories repeat nothing.
+    Most stories repeat nothing, which a set tells at once; only a repeated
+    item and its first are placed.
     """
-    first: dict[str, Path_] = {}
-    for item, path in items:
-        earlier_path = first.setdefault(item, path)
-        if earlier_path is path:
+    if len(set(items)) == len(items):
+        return
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        earliest = first.setdefault(item, index)
+        if earliest == index:
             continue
-        span, earlier = where(path), where(earlier_path)
+        span, earlier = where(path(index)), where(path(earliest))
         place = ""
         if earlier is not None and span is not None:
             place = (
@@ -69,6 +72,10 @@ def _repeats(
                 else f" (first on line {earlier.line})"
             )
         yield placed(rule, span, f"{noun} {quote(item)} is given twice{place}")
+
+
+def _item_path(field: str, index: int) -> Path_:
+    return (field, index)
 
 
 def check_rules(
@@ -109,13 +116,12 @@ def check_rules(
                     fix=_append(span, "?", "end the question with '?'"),
                 )
             )
+    questions = [item["question"] for item in fields.get("further_learning") or ()]
     yield from _repeats(
         Rule.DUPLICATE_QUESTION,
         "the question",
-        (
-            (item["question"], ("further_learning", index, "question"))
-            for index, item in enumerate(fields.get("further_learning") or ())
-        ),
+        questions,
+        lambda index: ("further_learning", index, "question"),
         where,
     )
     breakdown = fields.get("breakdown") or {}
@@ -123,16 +129,13 @@ def check_rules(
     yield from _repeats(
         Rule.DUPLICATE_POINT,
         "the point",
-        ((point, ("breakdown", "points", index)) for index, point in enumerate(points)),
+        points,
+        lambda index: ("breakdown", "points", index),
         where,
     )
     for field, noun in (("tags", "the tag"), ("keywords", "the keyword")):
-        items = fields.get(field) or ()
         yield from _repeats(
-            Rule.DUPLICATE_TAG,
-            noun,
-            ((item, (field, index)) for index, item in enumerate(items)),
-            where,
+            Rule.DUPLICATE_TAG, noun, fields.get(field) or (), partial(_item_path, field), where
         )
     count = breakdown.get("count")
     if count is not None and count < len(points):
@@ -198,23 +201,20 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             ),
         )
 
-    def lines(text: str, what: str, *path: str | int) -> Iterator[Diagnostic]:
-        """Warnings for the lines of a value that read like a heading."""
-        for offset, line in enumerate(text.split("\n")):
-            miss = near_miss(line, headings)
-            start = None if miss is None else line_of(*path)
-            if miss is not None and start is not None:
-                yield warn(start + offset, what, miss.meant)
-
     if kind == "brief":
-        section = ""
-        for number, raw in enumerate(parsed.text.split("\n"), 1):
-            line = raw.strip(" \t")
-            found = section_of(line, kind)
-            if found is not None:
-                section = found.heading
-            elif section and line and (miss := near_miss(line, headings)) is not None:
-                yield warn(number, f"text of {quote(section)}", miss.meant)
+        lines = parsed.text.split("\n")
+        for index, slip in near_misses(lines, headings):
+            # The section the line is in: the nearest heading above it, if any.
+            section = next(
+                (
+                    found
+                    for line in reversed(lines[:index])
+                    if (found := section_of(line.strip(" \t"), kind))
+                ),
+                None,
+            )
+            if section is not None:
+                yield warn(index + 1, f"text of {quote(section.heading)}", slip.meant)
         return
     title = line_of("title")
     if title is not None and "title" in fields:
@@ -225,8 +225,8 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             yield warn(title, "the title", rank.group(1))
         elif brief is not None:
             yield warn(title, "the title of a card", brief.meant)
-        else:
-            yield from lines(text, "the title", "title")
+        elif (miss := near_miss(text, headings)) is not None:
+            yield warn(title, "the title", miss.meant)
     headline = line_of("headline")
     if headline is not None and fields.get("headline", "").endswith("/"):
         yield warn(headline, "the headline", as_tag_line(fields["headline"]))
@@ -240,9 +240,21 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
             yield warn(start, "a Story Stats key", miss.meant)
         elif (miss := near_miss(key, STATS_FIELDS)) is not None:
             yield warn(start, "another Story Stats key", miss.meant)
-    for number, item in enumerate(fields.get("further_learning") or ()):
-        for part, what in (("question", "a question"), ("answer", "a line of an answer")):
-            yield from lines(item[part], what, "further_learning", number, part)
+    # The questions and answers, all their lines at once.
+    parts = ("question", "answer")
+    values = [item[part] for item in fields.get("further_learning") or () for part in parts]
+    lines = "\n".join(values).split("\n")
+    owner, first = 0, 0  # the value the lines from ``first`` on belong to
+    for index, slip in near_misses(lines, headings):
+        while index > first + values[owner].count("\n"):
+            first += values[owner].count("\n") + 1
+            owner += 1
+        number, which = divmod(owner, 2)
+        part = parts[which]
+        start = line_of("further_learning", number, part)
+        if start is not None:
+            what = "a question" if part == "question" else "a line of an answer"
+            yield warn(start + index - first, what, slip.meant)
 
 
 def _warnings(
