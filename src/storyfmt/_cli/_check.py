@@ -8,6 +8,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from storyfmt._cli._files import (
     Found,
@@ -36,6 +37,9 @@ from storyfmt._house import House, RuleFailed
 from storyfmt._report import FileReport, write_github, write_json, write_junit, write_text
 from storyfmt._rules import HOUSE, Form, form_of
 from storyfmt._source import decode, split_lines
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # Below this many files, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
@@ -89,16 +93,71 @@ def _check_all(
     if count > 1 and not _picklable(houses):
         count = 1  # a plugin's rule that cannot go to a worker process is checked here
     if count > 1:
-        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            found = pool.map(_check_in_worker, on_disk, houses, chunksize=chunk)
-            for path, report in zip(on_disk, found, strict=True):
-                yield report or FileReport(path)
+        yield from _check_shared(on_disk, houses, count, chunk)
     else:
         yield from (
             check_one(path, house=house) for path, house in zip(on_disk, houses, strict=True)
         )
+
+
+def start_workers(count: int, houses: list[House]) -> Executor:
+    """A pool of ``count`` worker processes, each given ``houses`` once."""
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    return ProcessPoolExecutor(max_workers=count, initializer=_receive, initargs=(houses,))
+
+
+def _check_shared(
+    paths: list[str], houses: list[House], count: int, chunk: int
+) -> Iterator[FileReport]:
+    """Check ``paths`` in batches of ``chunk``, shared by ``count`` worker processes
+    and this one.
+
+    The workers take batches from the front. This process, instead of waiting
+    for them, takes batches from the back that no worker has started: it checks
+    files while the workers start, and what it checks saves sending them there
+    and their reports back. Each worker receives the houses once; a batch names
+    each file's house by its number.
+    """
+    distinct = list({id(house): house for house in houses}.values())
+    number = {id(house): index for index, house in enumerate(distinct)}
+    batches = [
+        (paths[start : start + chunk], [number[id(h)] for h in houses[start : start + chunk]])
+        for start in range(0, len(paths), chunk)
+    ]
+    with start_workers(count - 1, distinct) as pool:
+        futures = [pool.submit(_check_batch, batch, None) for batch in batches]
+        for batch, future in zip(reversed(batches), reversed(futures), strict=True):
+            if not future.cancel():
+                break  # running or done: so are all those before it
+            yield from (report for _, report in _check_batch(batch, distinct, every=True))
+        for batch, future in zip(batches, futures, strict=True):
+            if not future.cancelled():
+                found = dict(future.result())
+                yield from (found.get(path) or FileReport(path) for path in batch[0])
+
+
+_HOUSES: list[House] = []
+"""The houses of a worker process, received when it starts."""
+
+
+def _receive(houses: list[House]) -> None:
+    _HOUSES[:] = houses
+
+
+def _check_batch(
+    batch: tuple[list[str], list[int]], houses: list[House] | None, *, every: bool = False
+) -> list[tuple[str, FileReport]]:
+    """:func:`check_one` for each file of a batch, in a worker (``houses`` None:
+    its own) or here; a worker sends back only the reports of files with
+    something to report, ``every`` gives all."""
+    taken = _HOUSES if houses is None else houses
+    reports = []
+    for path, house in zip(*batch, strict=True):
+        report = check_one(path, house=taken[house])
+        if every or report.diagnostics or report.failures:
+            reports.append((path, report))
+    return reports
 
 
 def _picklable(houses: list[House]) -> bool:
@@ -115,12 +174,6 @@ def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def _check_in_worker(path: str, house: House) -> FileReport | None:
-    """:func:`check_one`, sending back nothing for a file without problems."""
-    report = check_one(path, house=house)
-    return report if report.diagnostics or report.failures else None
 
 
 def _progress(items: Iterator[FileReport], total: int) -> Iterator[FileReport]:
