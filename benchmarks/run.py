@@ -129,6 +129,36 @@ def median_time(function: Callable[[], object], *, repeat: int, budget: float = 
     return statistics.median(timeit.repeat(function, number=number, repeat=repeat)) / number
 
 
+def interleaved(functions: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Seconds per call of each function, timed in turns (a, b, a, b...), so that
+    a busy spell of the machine slows them alike: the median of each."""
+    numbers = []
+    for function in functions:
+        start = time.perf_counter()
+        function()
+        numbers.append(max(1, int(0.1 / max(time.perf_counter() - start, 1e-7))))
+    times: list[list[float]] = [[] for _ in functions]
+    for _ in range(repeat * 3):
+        for function, number, spent in zip(functions, numbers, times, strict=True):
+            spent.append(timeit.timeit(function, number=number) / number)
+    return [statistics.median(spent) for spent in times]
+
+
+FIRST_AND_SECOND = """
+import sys, time
+start = time.perf_counter()
+import storyfmt
+imported = time.perf_counter()
+text = open(sys.argv[1]).read()
+read = time.perf_counter()
+storyfmt.loads(text)
+first = time.perf_counter()
+storyfmt.loads(text)
+second = time.perf_counter()
+print(imported - start, first - read, second - first)
+"""
+
+
 def synthetic_card(size: int) -> str:
     """A valid card of about ``size`` characters: many points, a long Further Learning."""
     seed = storyfmt.loads(SEED_CARD)
@@ -191,6 +221,18 @@ def cpu_model() -> str:
 class Table:
     def __init__(self) -> None:
         self.rows: list[dict[str, object]] = []
+        self.targets: list[tuple[str, float, float, str]] = []
+
+    def target(self, name: str, measured: float, limit: float, unit: str = "×") -> None:
+        """Record a target: ``measured`` must be at most ``limit``."""
+        self.targets.append((name, measured, limit, unit))
+
+    def print_targets(self) -> None:
+        print("\n| target | measured | |")
+        print("| --- | --- | --- |")
+        for name, measured, limit, unit in self.targets:
+            verdict = "met" if measured <= limit else "**not met**"
+            print(f"| {name} ≤ {limit:g}{unit} | {measured:.2f}{unit} | {verdict} |")
 
     def add(self, name: str, seconds: float | None, note: str = "", **extra: object) -> None:
         self.rows.append({"name": name, "seconds": seconds, "note": note, **extra})
@@ -233,6 +275,62 @@ def toml_text(story: storyfmt.StoryCard | storyfmt.StoryBrief) -> str:
     )
 
 
+def _hcl_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + " ".join(f"{json.dumps(k)} = {_hcl_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl_value(item) for item in value) + "]"
+    return json.dumps(value)
+
+
+def peer_texts(story: storyfmt.StoryCard | storyfmt.StoryBrief) -> dict[str, str]:
+    """The story's data written for each peer: TOML, YAML, HCL, and for a card
+    a Gherkin feature with a step per line of the story."""
+    data = {k: v for k, v in json.loads(storyfmt.to_json(story)).items() if v is not None}
+    texts = {"toml": toml_text(story)}
+    if "yaml" in sys.modules:  # imported by peer_parsers when installed
+        texts["yaml"] = sys.modules["yaml"].safe_dump(data, allow_unicode=True, sort_keys=False)
+    texts["hcl"] = "".join(f"{key} = {_hcl_value(value)}\n" for key, value in data.items())
+    if isinstance(story, storyfmt.StoryCard):
+        steps = [
+            f"    Given {point}" for point in (story.breakdown.points if story.breakdown else ())
+        ]
+        for item in story.further_learning:
+            steps += [f"  Scenario: {item.question}", f"    Given {item.answer}"]
+        texts["gherkin"] = f"Feature: {story.title}\n  Scenario: The Breakdown\n" + "\n".join(steps)
+    return texts
+
+
+def peer_parsers() -> dict[str, tuple[str, Callable[[str], object]]]:
+    """The peers installed here (``pip install '.[bench]'``), by the form they read."""
+    found: dict[str, tuple[str, Callable[[str], object]]] = {
+        "toml": ("stdlib `tomllib.loads`", tomllib.loads),
+    }
+    try:
+        import yaml  # noqa: PLC0415 (optional peers)
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        found["yaml"] = (
+            f"PyYAML `{loader.__name__}`",
+            lambda text: yaml.load(text, Loader=loader),
+        )
+    except ImportError:
+        pass
+    try:
+        import hcl2  # noqa: PLC0415
+
+        found["hcl"] = ("python-hcl2 `loads`", hcl2.loads)
+    except ImportError:
+        pass
+    try:
+        from gherkin.parser import Parser  # noqa: PLC0415
+
+        found["gherkin"] = ("gherkin-official `Parser.parse`", Parser().parse)
+    except ImportError:
+        pass
+    return found
+
+
 def loads_and_json_times(text: str, repeat: int) -> tuple[float, float]:
     """Seconds per call of ``loads`` on a story, and of ``model_validate_json`` on its JSON."""
     story = storyfmt.loads(text)
@@ -240,6 +338,56 @@ def loads_and_json_times(text: str, repeat: int) -> tuple[float, float]:
     loads = median_time(partial(storyfmt.loads, text), repeat=repeat)
     json_time = median_time(partial(type(story).model_validate_json, as_json), repeat=repeat)
     return loads, json_time
+
+
+def worker_start(count: int) -> float:
+    """Seconds to start ``count`` worker processes as ``storyfmt check`` does, each
+    ready for its first batch, and to stop them."""
+    from storyfmt._cli._check import start_workers  # noqa: PLC0415
+    from storyfmt._rules import HOUSE  # noqa: PLC0415
+
+    pause = 0.05  # a task each, long enough that no worker takes two
+    start = time.perf_counter()
+    with start_workers(count, [HOUSE]) as pool:
+        list(pool.map(time.sleep, [pause] * count))
+    return time.perf_counter() - start - pause
+
+
+def check_many(table: Table, command: str, files: int, repeat: int) -> None:
+    """``storyfmt check`` of ``files`` generated stories, with one worker and with
+    every core, against what two processes sharing nothing get on this machine."""
+    with tempfile.TemporaryDirectory() as folder:
+        halves = [Path(folder, "a"), Path(folder, "b")]
+        for half in halves:
+            half.mkdir()
+        for number in range(files):
+            seed = SEED_CARD if number % 2 else SEED_BRIEF
+            story = seed.replace("Japan", f"Japan {number}", 1)
+            Path(halves[number % 2], f"{number:05d}.story").write_text(story)
+        check = [command, "check", "-q"]
+        cores = os.cpu_count() or 1
+        runs = [[[*check, "--jobs", str(jobs), folder]] for jobs in (1, cores)]
+        # What the machine itself gives two processes: each half checked by
+        # its own single-worker command, both at once, nothing shared.
+        runs.append([[*check, "--jobs", "1", str(half)] for half in halves])
+        one, every, split = wall_times(runs, repeat=repeat)
+        table.add(
+            f"`storyfmt check` of {files:,} files, 1 process", one, f"{files / one:,.0f} files/s"
+        )
+        if cores > 1:
+            starting = statistics.median(worker_start(cores - 1) for _ in range(repeat))
+            table.add(
+                f"`storyfmt check` of {files:,} files, {cores} processes (`--jobs {cores}`)",
+                every,
+                f"{files / every:,.0f} files/s, **{one / every:.2f}×** faster; starting the"
+                f" {cores - 1} worker processes: {_format_time(starting)},"
+                f" {starting / every:.0%} of the time",
+            )
+            table.add(
+                "two `check --jobs 1`, half the files each, at once",
+                split,
+                f"{one / split:.2f}× faster: the machine's own limit for two processes",
+            )
 
 
 def main() -> None:
@@ -253,7 +401,7 @@ def main() -> None:
         print(json.dumps(loads_and_json_times(SEED_CARD, repeat)))
         return
     sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
-    files = 1_000 if args.quick else 10_000
+    files = 500 if args.quick else 2_000
 
     accelerated = get_parser(fast=True) is not None
     print(f"CPU: {cpu_model()} ({os.cpu_count()} cores)")
@@ -266,6 +414,7 @@ def main() -> None:
     print("| benchmark | time | ratio / note |")
     print("| --- | --- | --- |")
     table = Table()
+    peers = peer_parsers()
 
     for kind, text, earley_grammar in (
         ("card", SEED_CARD, EARLEY_CARD),
@@ -281,18 +430,27 @@ def main() -> None:
             json_time,
             f"`loads` is **{loads / json_time:.1f}×** this",
         )
+        if kind == "card":
+            table.target(
+                f"seed card `loads` / `model_validate_json`, {'[fast]' if accelerated else 'pure'}",
+                loads / json_time,
+                4 if accelerated else 4.5,
+            )
         table.add(
             f"seed {kind}: Lark Earley parse (naive grammar)",
             earley_time,
             f"{earley_time / loads:.0f}× `loads`",
         )
-        as_toml = toml_text(storyfmt.loads(text))
-        toml_time = median_time(partial(tomllib.loads, as_toml), repeat=repeat)
-        table.add(
-            f"seed {kind}: stdlib `tomllib.loads` of the same data as TOML",
-            toml_time,
-            f"`loads` is **{loads / toml_time:.2f}×** this",
-        )
+        texts = peer_texts(storyfmt.loads(text))
+        for form, (name, read) in peers.items():
+            if form in texts:
+                peer = median_time(partial(read, texts[form]), repeat=repeat)
+                table.add(
+                    f"seed {kind}: {name} of the same data as {form.upper()}",
+                    peer,
+                    f"`loads` is **{loads / peer:.2f}×** this",
+                    peer=form,
+                )
         table.add(f"seed {kind}: `str.splitlines`", floor, f"`loads` is {loads / floor:.0f}× this")
         if kind == "card":
             table.add("seed card: cards per second per core", None, f"{1 / loads:,.0f}")
@@ -311,15 +469,33 @@ def main() -> None:
             pure_loads,
             f"`loads` is **{pure_loads / pure_json:.1f}×** `model_validate_json` in that process",
         )
+        table.target("seed card `loads` / `model_validate_json`, pure", pure_loads / pure_json, 4.5)
     else:
         table.add("seed card: `loads` with lark-cython", None, "n/a: `pip install storyfmt[fast]`")
 
     card = storyfmt.loads(SEED_CARD)
     table.add("seed card: `dumps`", median_time(lambda: storyfmt.dumps(card), repeat=repeat))
     table.add("seed card: `to_json`", median_time(lambda: storyfmt.to_json(card), repeat=repeat))
-    table.add(
-        "seed card: `validate`", median_time(lambda: storyfmt.validate(SEED_CARD), repeat=repeat)
+    validate, loads = interleaved(
+        [partial(storyfmt.validate, SEED_CARD), partial(storyfmt.loads, SEED_CARD)], repeat
     )
+    table.add("seed card: `validate`", validate, f"**{validate / loads:.2f}×** `loads`")
+    table.target("seed card `validate` / `loads`", validate / loads, 1.1)
+
+    points = large_file("warnings", 1_000_000).decode("utf-8")
+    points_loads, points_json = loads_and_json_times(points, max(3, repeat // 2))
+    table.add(
+        f"a {len(points) / 1e6:.1f} MB card of Breakdown points: `loads`",
+        points_loads,
+        f"**{points_loads / points_json:.1f}×** `model_validate_json` of its JSON"
+        f" ({_format_time(points_json)})",
+    )
+    if accelerated:
+        table.target(
+            "1 MB card of points `loads` / `model_validate_json`, [fast]",
+            points_loads / points_json,
+            4,
+        )
 
     base: float | None = None
     for size in sizes:
@@ -333,6 +509,9 @@ def main() -> None:
             f"{len(text) / seconds / 1e6:.1f} MB/s; {per_byte / base:.2f}× linear",
             size=len(text),
         )
+    table.target(
+        f"time per character, {len(text) / 1e6:.0f} MB card / 10 KB card", per_byte / base, 1.25
+    )
     tracemalloc.start()
     storyfmt.loads(text)
     _, peak = tracemalloc.get_traced_memory()
@@ -342,6 +521,7 @@ def main() -> None:
         None,
         f"{peak / 1e6:.0f} MB, {peak / len(text.encode()):.1f}× the input",
     )
+    table.target(f"peak memory, {len(text) / 1e6:.0f} MB card", peak / len(text.encode()), 5)
 
     large = 5_000_000 if args.quick else 50_000_000
     for kind in ("warnings", "stray-lines", "short-lines"):
@@ -359,64 +539,73 @@ def main() -> None:
 
     seed_path = ROOT / "examples" / "card-japan-korea-summit.story"
     python = sys.executable
-    subprocess.run([python, "-c", "import storyfmt; storyfmt.loads('T')"], check=True)
+    command = shutil.which("storyfmt", path=str(Path(python).parent)) or shutil.which("storyfmt")
+    # One run first fills Lark's caches and writes the bytecode of every module
+    # (the same as an installed package has from pip).
+    warm = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([python, "-c", "import storyfmt; storyfmt.loads('T')"], check=True, env=warm)
     # The floor is the least any library returning pydantic models pays:
     # defining a model imports pydantic's model machinery, and validating the
     # first one builds its validator and looks up pydantic's plugins among the
     # installed packages.
-    startup, imports, least = wall_times(
-        [
-            [[python, "-c", f"import storyfmt; storyfmt.loads(open({str(seed_path)!r}).read())"]],
-            [[python, "-c", "import pydantic, lark"]],
-            [[python, "-c", PYDANTIC_FLOOR]],
-        ],
-        repeat=repeat + 4,
-    )
-    table.add(
-        "start-up: import storyfmt + first `loads`",
-        startup,
-        f"**{startup / imports:.2f}×** the baseline; {startup / least:.2f}× the floor",
-    )
+    commands = [
+        [[python, "-c", "import pydantic, lark"]],
+        [[python, "-c", PYDANTIC_FLOOR]],
+        [[python, "-c", "import storyfmt"]],
+        [[python, "-c", f"import storyfmt; storyfmt.loads(open({str(seed_path)!r}).read())"]],
+    ]
+    if command is not None:
+        subprocess.run([command, "check", "-q", str(seed_path)], check=True, env=warm)
+        commands.append([[command, "check", "-q", str(seed_path)]])
+    imports, least, imported, startup, *checked = wall_times(commands, repeat=repeat * 2 + 5)
     table.add("start-up: `import pydantic, lark`", imports, "baseline")
     table.add(
         "start-up: `import pydantic, lark`, one model defined and validated",
         least,
         f"the floor for pydantic models: {least / imports:.2f}× the baseline",
     )
+    table.add("start-up: `import storyfmt`", imported, f"**{imported / least:.2f}×** the floor")
+    table.target("`import storyfmt` / the floor", imported / least, 1.1)
+    table.add(
+        "start-up: import storyfmt + first `loads`",
+        startup,
+        f"{startup / least:.2f}× the floor",
+    )
+    if checked:
+        table.add(
+            "start-up: `storyfmt check` of one file",
+            checked[0],
+            f"**{checked[0] / least:.2f}×** the floor",
+        )
+        table.target("`storyfmt check` of one file / the floor", checked[0] / least, 1.25)
+    firsts = [
+        json.loads(
+            "["
+            + subprocess.run(
+                [python, "-c", FIRST_AND_SECOND, str(seed_path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.replace(" ", ",")
+            + "]"
+        )
+        for _ in range(repeat + 2)
+    ]
+    beyond = statistics.median(first - second for _, first, second in firsts)
+    table.add(
+        "start-up: the first `loads` of the seed card in a process, beyond the second",
+        beyond,
+        f"first {_format_time(statistics.median(f for _, f, _ in firsts))},"
+        f" second {_format_time(statistics.median(s for _, _, s in firsts))}",
+    )
+    table.target("the first `loads` beyond the second", beyond * 1e3, 3, " ms")
 
-    command = shutil.which("storyfmt", path=str(Path(python).parent)) or shutil.which("storyfmt")
     if command is None:
         table.add("`storyfmt check` of many files", None, "n/a (the command is not installed)")
     else:
-        with tempfile.TemporaryDirectory() as folder:
-            halves = [Path(folder, "a"), Path(folder, "b")]
-            for half in halves:
-                half.mkdir()
-            for number in range(files):
-                seed = SEED_CARD if number % 2 else SEED_BRIEF
-                story = seed.replace("Japan", f"Japan {number}", 1)
-                Path(halves[number % 2], f"{number:05d}.story").write_text(story)
-            check = [command, "check", "-q"]
-            cores = os.cpu_count() or 1
-            workers = [1, 2] + ([cores] if cores > 2 else [])
-            runs = [[[*check, "--jobs", str(jobs), folder]] for jobs in workers]
-            # What the machine itself gives two processes: each half checked by
-            # its own single-worker command, both at once, nothing shared.
-            runs.append([[*check, "--jobs", "1", str(half)] for half in halves])
-            one, *more, split = wall_times(runs, repeat=3 if args.quick else 5)
-            table.add(f"`storyfmt check` of {files:,} files, 1 worker", one)
-            for jobs, seconds in zip(workers[1:], more, strict=True):
-                table.add(
-                    f"`storyfmt check` of {files:,} files, {jobs} workers",
-                    seconds,
-                    f"**{one / seconds:.2f}×** faster",
-                )
-            table.add(
-                "two `check --jobs 1`, half the files each, at once",
-                split,
-                f"{one / split:.2f}× faster: the machine's own limit for two processes",
-            )
+        check_many(table, command, files, repeat=3 if args.quick else 5)
 
+    table.print_targets()
     if args.json:
         Path(args.json).write_text(
             json.dumps(

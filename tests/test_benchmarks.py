@@ -41,3 +41,32 @@ def test_the_toml_baseline_holds_the_same_data() -> None:
         data = json.loads(storyfmt.to_json(story))
         expected = {key: value for key, value in data.items() if value is not None}
         assert bench.tomllib.loads(bench.toml_text(story)) == expected
+
+
+def _unquoted(value: object) -> object:
+    """python-hcl2's reading as plain data: it keeps the quotes of strings."""
+    if isinstance(value, dict):
+        return {_unquoted(key): _unquoted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unquoted(item) for item in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return json.loads(value)
+    return value
+
+
+def test_the_peers_read_the_same_data() -> None:
+    peers = bench.peer_parsers()
+    assert {"toml", "yaml"} <= set(peers)  # the test extra has PyYAML
+    for text in (bench.SEED_CARD, bench.SEED_BRIEF):
+        story = storyfmt.loads(text)
+        data = json.loads(storyfmt.to_json(story))
+        expected = {key: value for key, value in data.items() if value is not None}
+        texts = bench.peer_texts(story)
+        for form in ("toml", "yaml", "hcl"):
+            if form in peers:
+                read = peers[form][1](texts[form])
+                assert (_unquoted(read) if form == "hcl" else read) == expected, form
+        if "gherkin" in peers and "gherkin" in texts:
+            document = peers["gherkin"][1](texts["gherkin"])
+            scenarios = document["feature"]["children"]
+            assert len(scenarios) == 1 + len(data["further_learning"])
