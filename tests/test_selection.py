@@ -6,6 +6,8 @@ import hashlib
 import json
 import re
 import subprocess
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -14,7 +16,11 @@ from test_cli import BAD, CANONICAL, COMMAND, MESSY, WARNED, run
 from test_hooks import HOOKS, run_hook
 
 from storyfmt._cli import _check
+from storyfmt._cli._check import check_one
 from storyfmt._config import Configs, Selection
+from storyfmt._house import House
+from storyfmt._report import FileReport
+from storyfmt._rules import HOUSE
 
 pytestmark = pytest.mark.slow
 
@@ -335,3 +341,41 @@ def test_control_characters_in_names_are_escaped_in_every_output(tmp_path: Path)
     assert document["failures"][0]["path"] == "gone\x1b]0;x\x07.story"  # exact, as JSON escapes it
     missing = run("check", "no\x1bsuch", cwd=tmp_path)
     assert missing.stderr == "storyfmt: error: no\\x1bsuch: no such file or folder\n"
+
+
+def _stories(folder: Path, count: int) -> list[str]:
+    paths = []
+    for number in range(count):
+        path = folder / f"{number:03d}.story"
+        path.write_text(BAD if number % 7 == 3 else CANONICAL, "utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _reports(found: Iterator[FileReport]) -> list[tuple[str, list[str]]]:
+    return sorted((r.path, [f"{d.line}:{d.code}" for d in r.diagnostics]) for r in found)
+
+
+def test_workers_are_started_only_when_they_pay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _stories(tmp_path, 120)
+    houses = [HOUSE] * len(paths)
+    alone = _reports(check_one(path) for path in paths)
+    started: list[int] = []
+    start_workers = _check.start_workers
+
+    def counted(count: int, houses: list[House]) -> Executor:
+        started.append(count)
+        return start_workers(count, houses)
+
+    monkeypatch.setattr(_check, "start_workers", counted)
+    # Starting a worker costs more than the files would: this process checks them.
+    monkeypatch.setattr(_check, "_START_COST", {})
+    monkeypatch.setattr(_check, "_DEFAULT_START_COST", 1e9)
+    assert _reports(_check._check_shared(paths, houses, 3, 10)) == alone
+    assert started == []
+    # Starting them is free: two workers check what this process does not.
+    monkeypatch.setattr(_check, "_DEFAULT_START_COST", 0.0)
+    assert _reports(_check._check_shared(paths, houses, 3, 10)) == alone
+    assert started == [2]

@@ -6,6 +6,7 @@ import argparse
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 
 # Below this many files, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
+# What starting a worker process costs, in seconds, by how it is started: a
+# forked worker has storyfmt already; any other imports it.
+_START_COST = {"fork": 0.02}
+_DEFAULT_START_COST = 0.3
 _PROGRESS_THRESHOLD = 200
 
 
@@ -125,6 +130,17 @@ def _check_shared(
         (paths[start : start + chunk], [number[id(h)] for h in houses[start : start + chunk]])
         for start in range(0, len(paths), chunk)
     ]
+    # The first batch, checked here, tells what the rest would cost: workers
+    # are started only when they would save more than starting them costs.
+    started = time.perf_counter()
+    yield from (report for _, report in _check_batch(batches.pop(0), distinct, every=True))
+    rest = (time.perf_counter() - started) * len(batches)
+    import multiprocessing  # noqa: PLC0415 (costs start-up; only a pool needs it)
+
+    if rest < 2 * _START_COST.get(multiprocessing.get_start_method(), _DEFAULT_START_COST):
+        for batch in batches:
+            yield from (report for _, report in _check_batch(batch, distinct, every=True))
+        return
     with start_workers(count - 1, distinct) as pool:
         futures = [pool.submit(_check_batch, batch, None) for batch in batches]
         for batch, future in zip(reversed(batches), reversed(futures), strict=True):
