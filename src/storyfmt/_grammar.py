@@ -248,10 +248,15 @@ class _LineThread:
         self.text = text
 
     def lex(self, parser_state: Any) -> Iterator[Token]:
-        """The tokens of the text, each for the state the parser is in."""
+        """The tokens of the text, each for the state the parser is in.
+
+        A token has its line, its column and its start and end offsets; where
+        it ends as a line and column (``end_line``, ``end_column``) is left
+        None, since nothing reads it on the way to a valid story's model.
+        """
         text, states = self.text, self.states
-        new: Any = Token._future_new
-        pos, line, column, end = 0, 1, 1, len(text)
+        make = str.__new__
+        pos, line, line_start, end = 0, 1, 0, len(text)
         stack = parser_state.state_stack
         while pos < end:
             matchers, callbacks = states[stack[-1]]
@@ -260,17 +265,20 @@ class _LineThread:
                 if found is not None:
                     break
             else:
-                raise _no_match(text, pos, line, column)
-            value, type_ = found.group(), found.lastgroup
-            stop = pos + len(value)
+                raise _no_match(text, pos, line, pos - line_start + 1)
+            value, stop = found.group(), found.end()
+            token = make(Token, value)
+            token.type = type_ = found.lastgroup
+            token.value = value
+            token.start_pos, token.end_pos = pos, stop
+            token.line, token.column = line, pos - line_start + 1
+            token.end_line = token.end_column = None
+            yield callbacks[type_](token) if type_ in callbacks else token
             breaks = value.count("\n")
             if breaks:
-                end_line, end_column = line + breaks, stop - pos - value.rindex("\n")
-            else:
-                end_line, end_column = line, column + len(value)
-            token = new(type_, value, pos, line, column, end_line, end_column, stop)
-            yield callbacks[type_](token) if type_ in callbacks else token
-            pos, line, column = stop, end_line, end_column
+                line += breaks
+                line_start = pos + value.rindex("\n") + 1
+            pos = stop
 
 
 @lru_cache(maxsize=4)

@@ -171,11 +171,12 @@ def tag_items(
                 problems.append(_empty_tag(token.line, token.column, len(value)))
             pending = None
             continue
-        if pending is not None:
+        if pending is not None:  # a separator, on one line: it ends where its text does
             assert pending.line is not None
-            assert pending.end_column is not None
+            assert pending.column is not None
             last = token.type == "TAG_END"
-            problems.append(_empty_tag(pending.line, pending.end_column, 1, last=last))
+            end = pending.column + len(pending.value)
+            problems.append(_empty_tag(pending.line, end, 1, last=last))
         pending = token
     return items, spans, problems
 
