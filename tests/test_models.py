@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from storyfmt import Breakdown, QuestionAnswer, Stats, StoryBrief, StoryCard
 from storyfmt._models import PARSED
+from storyfmt._values import too_precise
 
 
 def _codes(model: type[Any], **fields: Any) -> list[str]:
@@ -124,3 +127,13 @@ def test_line_checks_pass_parsed_fields_and_check_all_others() -> None:
     stats = {"title": "T", "stats": {"other": {"status": "x"}}}
     with pytest.raises(ValidationError, match="only in case"):
         StoryCard.model_validate(stats, context=PARSED)
+
+
+@given(
+    st.from_regex(r"[0-9]{1,15}|[0-9]{1,14}\.[0-9]{1,14}", fullmatch=True).filter(
+        lambda text: len(text) <= 16
+    )
+)
+def test_a_short_virality_is_kept_exactly_without_checking(text: str) -> None:
+    # What decimal() takes without a second look: too_precise finds nothing to say.
+    assert too_precise("Virality", text, float(text)) is None

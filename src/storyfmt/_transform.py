@@ -330,25 +330,22 @@ class Builder:
 
     def further_learning(self, children: list[Token]) -> Part:
         heading, *blocks = children
-        items = [Item(blocks[i], blocks[i + 1]) for i in range(0, len(blocks) - 1, 2)]
         part = _part("further_learning", heading)
-        last = items[-1] if items else None
-        if (
-            last is not None
-            and isinstance(last.answer, Stand)
-            and not isinstance(last.question, Stand)
-        ):
-            items = _pair_again(items, part.problems)
+        end = len(blocks) // 2 * 2  # past the last answer
+        pairs: list[Item] | zip[tuple[Token, Token]] = zip(
+            blocks[0:end:2], blocks[1:end:2], strict=True
+        )
+        if end and isinstance(blocks[end - 1], Stand) and not isinstance(blocks[end - 2], Stand):
+            pairs = _pair_again([Item(*pair) for pair in pairs], part.problems)
         built: list[dict[str, str]] = []
-        for item in items:
-            if isinstance(item.question, Stand) or isinstance(item.answer, Stand):
+        places = part.places
+        for question, answer in pairs:
+            if isinstance(question, Stand) or isinstance(answer, Stand):
                 continue
             number = len(built)
-            part.places[("further_learning", number, "question")] = item.question
-            part.places[("further_learning", number, "answer")] = item.answer
-            built.append(
-                {"question": content(item.question), "answer": "\n".join(lines(item.answer))}
-            )
+            places["further_learning", number, "question"] = question
+            places["further_learning", number, "answer"] = answer
+            built.append({"question": content(question), "answer": "\n".join(lines(answer))})
         part.fields["further_learning"] = built
         return part
 

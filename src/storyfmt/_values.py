@@ -28,12 +28,12 @@ class Span(NamedTuple):
 
 def content(token: Token) -> str:
     """A line's text without its indentation, trailing whitespace and line break."""
-    return str(token.value).strip(" \t\n")
+    return token.value.strip(" \t\n")  # type: ignore[no-any-return]
 
 
 def lines(token: Token) -> list[str]:
     """The contents of the lines of a token that spans lines, blank lines left out."""
-    text = str(token.value).strip(" \t\n")
+    text: str = token.value.strip(" \t\n")
     if "\n" not in text:
         return [text]  # the usual answer or paragraph: one line, then blank lines
     return [line for line in (raw.strip(" \t") for raw in text.split("\n")) if line]
@@ -126,10 +126,17 @@ def whole_number(
     return (None, too_large(label, token)) if value is None else (value, None)
 
 
+# A decimal of digits and a point this long holds at most 15 digits, which a
+# float keeps exactly (and writes back the same): nothing to check.
+_EXACT = 16
+
+
 def decimal(token: Token) -> tuple[float | None, Diagnostic | None]:
     """A Virality value: a float that keeps every digit written."""
     text = content(token)
     number = float(text)
+    if len(text) <= _EXACT:  # the usual value: 15 digits at most always read back
+        return number, None
     if number == float("inf"):
         return None, at(Rule.OUT_OF_RANGE, token, f"Virality is too large: {quote(text)}")
     inexact = too_precise(f"Virality {quote(text)}", text, number)
