@@ -168,6 +168,34 @@ def test_the_lexers_patterns_are_compiled_once_per_machine(tmp_path: Path) -> No
     assert runs[1] == 0
 
 
+_LARKS_BUILT = """
+import lark
+built = []
+init = lark.Lark.__init__
+def counting(self, *args, **kwargs):
+    built.append(1)
+    init(self, *args, **kwargs)
+lark.Lark.__init__ = counting
+import storyfmt
+assert storyfmt.loads("20\\nTitle\\n").rank == 20
+print(len(built))
+"""
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG cache layout")
+def test_the_parser_is_kept_whole_and_read_back(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path), "STORYFMT_PURE_PYTHON": "1"}
+    first, again = (_run(_LARKS_BUILT, env) for _ in range(2))
+    assert first.stdout.strip() != "0", first.stderr  # built by Lark, then pickled
+    assert again.stdout.strip() == "0", again.stderr  # read back: Lark builds nothing
+    # A pickle that does not load is built anew, and replaced.
+    (pickled,) = (tmp_path / "storyfmt").glob("parser-*")
+    pickled.write_bytes(b"\x80\x05not a parser")
+    rebuilt = _run(_LARKS_BUILT, env)
+    assert rebuilt.stdout.strip() != "0", rebuilt.stderr
+    assert _run(_LARKS_BUILT, env).stdout.strip() == "0"
+
+
 def test_cached_patterns_are_the_patterns_re_compiles(tmp_path: Path) -> None:
     patterns = [r"(?P<A>[0-9]+)(?=x)|(?P<B>\w+?)\Z", "(?i)ab+", "[•*-]", "(?m)^$"]
     cache = re._cache  # type: ignore[attr-defined]

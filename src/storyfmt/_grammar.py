@@ -10,19 +10,23 @@ user's own cache directory, never in the shared temporary directory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
+import pickle
 import sys
+import types
 from collections.abc import Callable, Collection, Iterator
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
+from lark.parsers.lalr_analysis import Reduce, Shift
 from lark.parsers.lalr_parser import LALR_Parser
 
 from storyfmt._regexcache import preload
@@ -94,7 +98,8 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
     if plugins is None:
         return None
     _preload_patterns(grammar)
-    parser = Lark(
+    build = partial(
+        Lark,
         grammar,
         parser="lalr",
         start=list(START_RULES),
@@ -102,8 +107,73 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
         cache=_cache_file(grammar + _tag(fast)),
         _plugins=plugins,
     )
+    # lark-cython's parser cannot be pickled: it is built from Lark's cache.
+    parser = build() if fast else _built(build, transformer, _cache_file(grammar, "parser"))
     if transformer is not None:
         _streamline(parser, transformer)
+    return parser
+
+
+# ---- the built parser, kept whole ---------------------------------------------
+#
+# Lark's cache keeps the grammar's tables, which Lark then turns back into
+# objects one by one, in Python: that took longer than everything else a
+# process does to read its first story. The parser Lark builds from them is
+# kept as well, pickled whole, beside Lark's cache. What a pickle cannot hold
+# is named instead: modules, the transformer, and Lark's two parser actions,
+# which it tells apart by identity.
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: BinaryIO, transformer: object) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.transformer = transformer
+
+    def persistent_id(self, obj: object) -> tuple[str, str] | None:
+        if isinstance(obj, types.ModuleType):
+            return ("module", obj.__name__)
+        if obj is self.transformer:
+            return ("transformer", "")
+        if obj is Shift or obj is Reduce:
+            return ("action", "Shift" if obj is Shift else "Reduce")
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: BinaryIO, transformer: object) -> None:
+        super().__init__(file)
+        self.transformer = transformer
+
+    def persistent_load(self, pid: tuple[str, str]) -> object:
+        kind, name = pid
+        if kind == "module":
+            return importlib.import_module(name)
+        if kind == "action":
+            return Shift if name == "Shift" else Reduce
+        return self.transformer
+
+
+def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> Lark:
+    """The parser ``build`` makes, from the pickle at ``path`` when there is one
+    this Python, this lark and this grammar made; else built, and pickled there."""
+    if not isinstance(path, str):
+        return build()
+    try:
+        with open(path, "rb") as handle:
+            parser = _Unpickler(handle, transformer).load()
+        if isinstance(parser, Lark):
+            return parser
+    except Exception:  # no pickle yet, or one that does not load: build anew
+        pass
+    parser = build()
+    temporary = f"{path}.{os.getpid()}"
+    try:
+        with open(temporary, "wb") as handle:
+            _Pickler(handle, transformer).dump(parser)
+        os.replace(temporary, path)
+    except Exception:  # the pickle is only ever a saving
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
     return parser
 
 
