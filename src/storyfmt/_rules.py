@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from itertools import chain
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from storyfmt._codes import Rule
 from storyfmt._diagnostics import Diagnostic, Edit, Fix, cap, diagnostic, quote, replace_line
@@ -17,10 +17,12 @@ from storyfmt._house import House, Vocabulary
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._nearmiss import as_tag_line, near_miss, near_misses
 from storyfmt._parser import parse_text, source_lines
-from storyfmt._serialize import Locate, Reading, read_json, read_jsonl, read_yaml
 from storyfmt._transform import Parsed, Path_, Where
 from storyfmt._values import Span, placed
 from storyfmt._vocabulary import STATS_FIELDS, Kind, headings_of, section_of
+
+if TYPE_CHECKING:
+    from storyfmt._serialize import Locate, Reading
 
 HOUSE = House()
 """No house rules, and the format's own vocabularies."""
@@ -350,6 +352,9 @@ def diagnose(
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):
             raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
+        # Story text is the usual form: JSON and YAML bring their readers.
+        from storyfmt._serialize import read_json, read_jsonl, read_yaml  # noqa: PLC0415
+
         if form == "jsonl":  # the cap counts the errors of all the records together
             readings = [reading for _, _, reading in read_jsonl(source)]
             errors = cap(problem for reading in readings for problem in reading.problems)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -217,6 +216,8 @@ def _patch_lines(data: bytes) -> list[str]:
 def patch(old: bytes, new: bytes, name: str) -> bytes:
     """A unified diff that ``patch`` can apply, byte-order mark and line breaks included."""
     out: list[str] = []
+    import difflib  # noqa: PLC0415 (only --diff needs it)
+
     for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), name, name):
         out.append(line)
         if not line.endswith("\n"):
