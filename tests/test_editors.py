@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -186,3 +188,41 @@ def test_the_lock_file_is_the_package_files() -> None:
     root = lock["packages"][""]
     assert root["dependencies"] == PACKAGE["dependencies"]
     assert root["devDependencies"] == PACKAGE["devDependencies"]
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_the_extension_is_ready_for_the_marketplace() -> None:
+    # An icon of at least 128 pixels square, as the Marketplace and Open VSX want.
+    width, height = _png_size(VSCODE / PACKAGE["icon"])
+    assert width == height >= 128
+    assert PACKAGE["repository"]["url"] == "https://github.com/storyfmt/storyfmt.git"
+    assert PACKAGE["repository"]["directory"] == "editors/vscode"
+    assert PACKAGE["license"] == "MIT"
+    assert (VSCODE / "LICENSE").read_text("utf-8") == (ROOT / "LICENSE").read_text("utf-8")
+    changelog = (VSCODE / "CHANGELOG.md").read_text("utf-8")
+    assert re.search(rf"^## {re.escape(PACKAGE['version'])}$", changelog, re.MULTILINE)
+    # The README's images are PNG files of the extension: vsce refuses SVG images
+    # and the package script points relative ones at the repository.
+    readme = (VSCODE / "README.md").read_text("utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert images == ["images/vscode.png"]
+    # The screenshot of a real run, the one the docs show.
+    screenshot = ROOT / "docs" / "images" / "vscode.png"
+    assert (VSCODE / images[0]).read_bytes() == screenshot.read_bytes()
+    base = "https://github.com/storyfmt/storyfmt/{}/HEAD/editors/vscode"
+    assert PACKAGE["scripts"]["package"] == (
+        f"vsce package --baseContentUrl {base.format('blob')} --baseImagesUrl {base.format('raw')}"
+    )
+
+
+def test_the_package_leaves_out_the_tests_and_the_sources_of_builds() -> None:
+    ignored = (VSCODE / ".vscodeignore").read_text("utf-8").split()
+    for pattern in ("test/**", "e2e/**", "**/*.ts", "**/*.map"):
+        assert pattern in ignored
