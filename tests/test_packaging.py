@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT
 
+from storyfmt import __version__
 from storyfmt._codes import Rule
 
 pytestmark = pytest.mark.slow
@@ -86,6 +88,23 @@ def test_installed_wheel_reads_the_seeds(python: Path, tmp_path: Path) -> None:
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [rule["id"] for rule in rules] == [rule.value for rule in Rule]
     assert rules[6]["help"]["markdown"].startswith("A line where the format allows none: ")
+
+
+def test_the_version_is_the_same_everywhere(wheel: Path, python: Path, tmp_path: Path) -> None:
+    # One place states it (storyfmt.__version__); the wheel's name and metadata,
+    # the installed command, the installed metadata and SARIF all agree with it.
+    metadata = zipfile.ZipFile(wheel).read(f"storyfmt-{__version__}.dist-info/METADATA")
+    assert f"\nVersion: {__version__}\n" in metadata.decode("utf-8")
+    assert wheel.name == f"storyfmt-{__version__}-py3-none-any.whl"
+    assert _run(_command(python), "--version") == f"storyfmt {__version__}\n"
+    installed = _run(python, "-c", "import importlib.metadata as m; print(m.version('storyfmt'))")
+    assert installed == f"{__version__}\n"
+    card = CORPUS / "valid" / "seed-card.txt"
+    log = json.loads(
+        _run(_command(python), "check", "--output-format", "sarif", card, cwd=tmp_path)
+    )
+    assert log["runs"][0]["tool"]["driver"]["version"] == __version__
+    assert importlib.metadata.version("storyfmt") == __version__
 
 
 def test_the_example_plugin_installed_beside_the_wheel_runs(python: Path, tmp_path: Path) -> None:
