@@ -1,12 +1,15 @@
-"""Shared test set-up: Hypothesis profiles, the paths of the test data, and the ids
-of the docs site's headings."""
+"""Shared test set-up: Hypothesis profiles, the paths of the test data, the ids
+of the docs site's headings, and the wheel built from this tree."""
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # Hypothesis registers and loads its own "ci" profile (derandomized, no
@@ -41,3 +44,26 @@ def toc_id(heading: str) -> str:
     hyphens kept, lower case, runs of spaces and hyphens made one hyphen."""
     text = re.sub(r"[^\w\s-]", "", heading.replace("`", "")).strip().lower()
     return re.sub(r"[-\s]+", "-", text)
+
+
+def run_ok(*args: str | Path, cwd: Path | None = None) -> str:
+    """Run a program; its standard output, once it has exited 0."""
+    result = subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """storyfmt's wheel, built from this tree."""
+    out = tmp_path_factory.mktemp("dist")
+    run_ok(sys.executable, "-m", "build", "--wheel", "--outdir", out, ROOT)
+    (built,) = out.glob("storyfmt-*.whl")
+    return built

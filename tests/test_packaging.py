@@ -7,39 +7,17 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, run_ok
 
 from storyfmt import __version__
 from storyfmt._codes import Rule
 
 pytestmark = pytest.mark.slow
-
-
-def _run(*args: str | Path, cwd: Path | None = None) -> str:
-    result = subprocess.run(
-        [str(arg) for arg in args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    _run(sys.executable, "-m", "build", "--wheel", "--outdir", out, ROOT)
-    (built,) = out.glob("storyfmt-*.whl")
-    return built
 
 
 def test_wheel_ships_grammar_rules_page_and_type_marker(wheel: Path) -> None:
@@ -57,7 +35,7 @@ def python(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv")
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    _run(python, "-m", "pip", "install", "--quiet", wheel)
+    run_ok(python, "-m", "pip", "install", "--quiet", wheel)
     return python
 
 
@@ -72,7 +50,7 @@ def test_installed_wheel_reads_the_seeds(python: Path, tmp_path: Path) -> None:
         "assert 'site-packages' in storyfmt.__file__, storyfmt.__file__\n"
         "print(card.kind, card.rank, len(card.further_learning), brief.kind)\n"
     )
-    out = _run(
+    out = run_ok(
         python,
         "-c",
         script,
@@ -84,7 +62,7 @@ def test_installed_wheel_reads_the_seeds(python: Path, tmp_path: Path) -> None:
     # The rules' help comes from the rules page the wheel ships.
     command = _command(python)
     card = CORPUS / "valid" / "seed-card.txt"
-    log = json.loads(_run(command, "check", "--output-format", "sarif", card, cwd=tmp_path))
+    log = json.loads(run_ok(command, "check", "--output-format", "sarif", card, cwd=tmp_path))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     assert [rule["id"] for rule in rules] == [rule.value for rule in Rule]
     assert rules[6]["help"]["markdown"].startswith("A line where the format allows none: ")
@@ -96,12 +74,12 @@ def test_the_version_is_the_same_everywhere(wheel: Path, python: Path, tmp_path:
     metadata = zipfile.ZipFile(wheel).read(f"storyfmt-{__version__}.dist-info/METADATA")
     assert f"\nVersion: {__version__}\n" in metadata.decode("utf-8")
     assert wheel.name == f"storyfmt-{__version__}-py3-none-any.whl"
-    assert _run(_command(python), "--version") == f"storyfmt {__version__}\n"
-    installed = _run(python, "-c", "import importlib.metadata as m; print(m.version('storyfmt'))")
+    assert run_ok(_command(python), "--version") == f"storyfmt {__version__}\n"
+    installed = run_ok(python, "-c", "import importlib.metadata as m; print(m.version('storyfmt'))")
     assert installed == f"{__version__}\n"
     card = CORPUS / "valid" / "seed-card.txt"
     log = json.loads(
-        _run(_command(python), "check", "--output-format", "sarif", card, cwd=tmp_path)
+        run_ok(_command(python), "check", "--output-format", "sarif", card, cwd=tmp_path)
     )
     assert log["runs"][0]["tool"]["driver"]["version"] == __version__
     assert importlib.metadata.version("storyfmt") == __version__
@@ -110,7 +88,7 @@ def test_the_version_is_the_same_everywhere(wheel: Path, python: Path, tmp_path:
 def test_the_example_plugin_installed_beside_the_wheel_runs(python: Path, tmp_path: Path) -> None:
     plugin = tmp_path / "plugin"
     shutil.copytree(ROOT / "examples" / "plugin", plugin)
-    _run(python, "-m", "pip", "install", "--quiet", plugin)
+    run_ok(python, "-m", "pip", "install", "--quiet", plugin)
     project = tmp_path / "project"
     project.mkdir()
     (project / "storyfmt.toml").write_text(
@@ -139,7 +117,7 @@ def test_the_example_plugin_installed_beside_the_wheel_runs(python: Path, tmp_pa
         ("ACME102", {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 20}),
         ("ACME101", {"startLine": 1, "startColumn": 13, "endLine": 1, "endColumn": 19}),
     ]
-    text = _run(command, "check", ".", cwd=project)
+    text = run_ok(command, "check", ".", cwd=project)
     assert "summit.story:1:13: warning[ACME101] 'Summit' is a word the house bans" in text
     assert text.endswith("0 errors, 2 warnings in 1 of 1 file\n1 fixable with --fix\n")
 
