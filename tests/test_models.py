@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from storyfmt import Breakdown, QuestionAnswer, Stats, StoryBrief, StoryCard
 from storyfmt._models import PARSED
-from storyfmt._values import too_precise
+from storyfmt._values import EXACT, too_precise
 
 
 def _codes(model: type[Any], **fields: Any) -> list[str]:
@@ -129,11 +129,16 @@ def test_line_checks_pass_parsed_fields_and_check_all_others() -> None:
         StoryCard.model_validate(stats, context=PARSED)
 
 
-@given(
-    st.from_regex(r"[0-9]{1,15}|[0-9]{1,14}\.[0-9]{1,14}", fullmatch=True).filter(
-        lambda text: len(text) <= 16
-    )
-)
-def test_a_short_virality_is_kept_exactly_without_checking(text: str) -> None:
-    # What decimal() takes without a second look: too_precise finds nothing to say.
+@given(st.integers(0, 10**EXACT - 1), st.integers(0, EXACT - 1), st.booleans())
+@example(10**EXACT - 1, 0, False)  # the most digits, all kept
+@example(10**EXACT - 1, 3, True)
+def test_a_short_virality_is_kept_exactly_without_checking(
+    number: int, point: int, decimal: bool
+) -> None:
+    # What decimal() takes without a second look (digits, and a point, in at
+    # most EXACT characters): too_precise finds nothing to say about it.
+    digits = str(number)
+    text = f"{digits[:point] or '0'}.{digits[point:]}"[-EXACT:] if decimal else digits
+    text = text.lstrip(".") or "0"
+    assert len(text) <= EXACT
     assert too_precise("Virality", text, float(text)) is None

@@ -126,16 +126,16 @@ def whole_number(
     return (None, too_large(label, token)) if value is None else (value, None)
 
 
-# A decimal of digits and a point this long holds at most 15 digits, which a
+# A decimal of digits (and a point) this long holds at most 15 digits, which a
 # float keeps exactly (and writes back the same): nothing to check.
-_EXACT = 16
+EXACT = 15
 
 
 def decimal(token: Token) -> tuple[float | None, Diagnostic | None]:
     """A Virality value: a float that keeps every digit written."""
     text = content(token)
     number = float(text)
-    if len(text) <= _EXACT:  # the usual value: 15 digits at most always read back
+    if len(text) <= EXACT:  # the usual value: 15 digits at most always read back
         return number, None
     if number == float("inf"):
         return None, at(Rule.OUT_OF_RANGE, token, f"Virality is too large: {quote(text)}")
