@@ -61,11 +61,14 @@ def _repeats(
     if len(set(items)) == len(items):
         return
     first: dict[str, int] = {}
+    placed_first: dict[int, Span | None] = {}  # each first placed once, however often repeated
     for index, item in enumerate(items):
         earliest = first.setdefault(item, index)
         if earliest == index:
             continue
-        span, earlier = where(path(index)), where(path(earliest))
+        if earliest not in placed_first:
+            placed_first[earliest] = where(path(earliest))
+        span, earlier = where(path(index)), placed_first[earliest]
         place = ""
         if earlier is not None and span is not None:
             place = (
