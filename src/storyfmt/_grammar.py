@@ -10,19 +10,14 @@ user's own cache directory, never in the shared temporary directory.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib
 import os
 import pickle
-import sys
 import types
 from collections.abc import Callable, Collection, Iterator
 from functools import cache, lru_cache, partial
-from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
@@ -31,6 +26,7 @@ from lark.parsers.lalr_parser import LALR_Parser
 
 from storyfmt._regexcache import preload
 from storyfmt._shipped import shipped_text
+from storyfmt._usercache import cache_file, save
 from storyfmt._vocabulary import Kind
 
 START_RULES = ("story", "card", "brief")
@@ -40,32 +36,6 @@ START_RULES = ("story", "card", "brief")
 def grammar_text() -> str:
     """The text of the story grammar shipped with the package."""
     return shipped_text("grammar/story.lark")
-
-
-def _cache_file(grammar: str, kind: str = "grammar") -> str | bool:
-    """A cache path in the user's own cache directory, or False if there is none.
-
-    Lark's default cache lives in the shared temporary directory, where another
-    user could plant a pickle; this one lives in a directory only the user owns.
-    """
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA", "")
-    elif sys.platform == "darwin":
-        base = os.path.expanduser("~/Library/Caches")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME", "") or os.path.expanduser("~/.cache")
-    if not base or not os.path.isabs(base):
-        return False
-    folder = Path(base) / "storyfmt"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
-            return False
-    except OSError:
-        return False
-    key = f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-    suffix = ".lark" if kind == "grammar" else ""
-    return str(folder / f"{kind}-{hashlib.sha256(key).hexdigest()[:16]}{suffix}")
 
 
 def _accelerator() -> dict[str, Any] | None:
@@ -82,9 +52,20 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
-def _tag(fast: bool) -> str:
-    """What tells the cached tables of Lark's parser from lark-cython's."""
-    return "\n// Builder lark-cython" if fast else "\n// Builder"
+def _lark(
+    grammar: str, *, fast: bool, transformer: object = None, plugins: dict[str, Any] | None = None
+) -> Lark:
+    """Lark's LALR parser of ``grammar``, its tables from the user's cache (those
+    of lark-cython's parser, with ``fast``, kept apart)."""
+    tag = "\n// Builder lark-cython" if fast else "\n// Builder"
+    return Lark(
+        grammar,
+        parser="lalr",
+        start=list(START_RULES),
+        transformer=cast(Any, transformer),
+        cache=cache_file(grammar + tag),
+        _plugins=plugins or {},
+    )
 
 
 @lru_cache(maxsize=4)
@@ -98,17 +79,9 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
     if plugins is None:
         return None
     _preload_patterns(grammar)
-    build = partial(
-        Lark,
-        grammar,
-        parser="lalr",
-        start=list(START_RULES),
-        transformer=cast(Any, transformer),
-        cache=_cache_file(grammar + _tag(fast)),
-        _plugins=plugins,
-    )
+    build = partial(_lark, grammar, fast=fast, transformer=transformer, plugins=plugins)
     # lark-cython's parser cannot be pickled: it is built from Lark's cache.
-    parser = build() if fast else _built(build, transformer, _cache_file(grammar, "parser"))
+    parser = build() if fast else _built(build, transformer, cache_file(grammar, "parser"))
     if transformer is not None:
         _streamline(parser, transformer)
     return parser
@@ -166,14 +139,7 @@ def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> 
     except Exception:  # no pickle yet, or one that does not load: build anew
         pass
     parser = build()
-    temporary = f"{path}.{os.getpid()}"
-    try:
-        with open(temporary, "wb") as handle:
-            _Pickler(handle, transformer).dump(parser)
-        os.replace(temporary, path)
-    except Exception:  # the pickle is only ever a saving
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
+    save(path, lambda handle: _Pickler(handle, transformer).dump(parser))
     return parser
 
 
@@ -186,16 +152,11 @@ def _preload_patterns(grammar: str) -> None:
         # Lark's own lexers build the same patterns as lark-cython's, and
         # building them all is the one way to have them all. The tables are
         # those the recovery's parser caches.
-        plain = Lark(
-            grammar,
-            parser="lalr",
-            start=list(START_RULES),
-            cache=_cache_file(grammar + _tag(False)),
-        )
+        plain = _lark(grammar, fast=False)
         for lexer in [*plain.parser.lexer.lexers.values(), plain.parser.lexer.root_lexer]:
             lexer.scanner  # noqa: B018 (building it compiles its patterns)
 
-    path = _cache_file(grammar, "patterns")
+    path = cache_file(grammar, "patterns")
     preload(path if isinstance(path, str) else None, compile_all)
 
 

@@ -20,7 +20,7 @@ _WHITESPACE = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _DROPPABLE_END = _WHITESPACE + "'`\u2018\u2019:.!?0123456789"
-_ASCII_DROPPED = (_WHITESPACE[:10] + "'`").encode()
+_ASCII_DROPPED = ("".join(char for char in _WHITESPACE if char.isascii()) + "'`").encode()
 _END_PUNCTUATION = _WHITESPACE + ":.!?"
 _COUNT = re.compile(r"^(.*?)\s*([0-9]+)$")
 _DIGITS = frozenset("0123456789")
@@ -52,9 +52,8 @@ def typos(a: str, b: str, limit: int) -> int:
     """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    # Each letter of one that the other lacks costs a typo at least: first
-    # counted once per kind of letter (quick), then once per letter.
-    if len(set(a).difference(b)) > limit or sum(char not in b for char in a) > limit:
+    # Each letter of one that the other lacks costs a typo at least.
+    if sum(char not in b for char in a) > limit:
         return limit + 1
     before: list[int] | None = None
     row = list(range(len(b) + 1))

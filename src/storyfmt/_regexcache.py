@@ -17,15 +17,15 @@ doubt (another Python, a file that does not read back, a program the running
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
-import os
 import pickle
 import re
 import sys
 from collections.abc import Callable
 from typing import Any
+
+from storyfmt._usercache import save
 
 if sys.version_info >= (3, 11):
     from re import _compiler, _parser
@@ -86,20 +86,11 @@ def preload(path: str | None, compile_all: Callable[[], object]) -> None:
     try:
         with open(path, "rb") as handle:
             entries: list[Program] = pickle.load(handle)
-        compiled = {(str, entry[0], entry[1]): _compiled(entry) for entry in entries}
-        if all(pattern.pattern == key[1] for key, pattern in compiled.items()):
-            cache.update(compiled)
-            return
+        cache.update({(str, entry[0], entry[1]): _compiled(entry) for entry in entries})
+        return
     except Exception:  # no file yet, or one this Python cannot use
         pass
     before = set(cache)
     compile_all()
     new = [key for key in cache if key not in before and key[0] is str]
-    temporary = f"{path}.{os.getpid()}"
-    try:
-        with open(temporary, "wb") as handle:
-            pickle.dump([program(key[1], key[2]) for key in new], handle)
-        os.replace(temporary, path)
-    except Exception:  # the cache is only ever a saving
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
+    save(path, lambda handle: pickle.dump([program(key[1], key[2]) for key in new], handle))

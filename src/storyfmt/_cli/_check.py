@@ -133,23 +133,23 @@ def _check_shared(
     # The first batch, checked here, tells what the rest would cost: workers
     # are started only when they would save more than starting them costs.
     started = time.perf_counter()
-    yield from (report for _, report in _check_batch(batches.pop(0), distinct, every=True))
+    yield from _check_batch(batches.pop(0), distinct)
     rest = (time.perf_counter() - started) * len(batches)
     import multiprocessing  # noqa: PLC0415 (costs start-up; only a pool needs it)
 
     if rest < 2 * _START_COST.get(multiprocessing.get_start_method(), _DEFAULT_START_COST):
         for batch in batches:
-            yield from (report for _, report in _check_batch(batch, distinct, every=True))
+            yield from _check_batch(batch, distinct)
         return
     with start_workers(count - 1, distinct) as pool:
-        futures = [pool.submit(_check_batch, batch, None) for batch in batches]
+        futures = [pool.submit(_check_in_worker, batch) for batch in batches]
         for batch, future in zip(reversed(batches), reversed(futures), strict=True):
             if not future.cancel():
                 break  # running or done: so are all those before it
-            yield from (report for _, report in _check_batch(batch, distinct, every=True))
+            yield from _check_batch(batch, distinct)
         for batch, future in zip(batches, futures, strict=True):
             if not future.cancelled():
-                found = dict(future.result())
+                found = future.result()
                 yield from (found.get(path) or FileReport(path) for path in batch[0])
 
 
@@ -161,19 +161,19 @@ def _receive(houses: list[House]) -> None:
     _HOUSES[:] = houses
 
 
-def _check_batch(
-    batch: tuple[list[str], list[int]], houses: list[House] | None, *, every: bool = False
-) -> list[tuple[str, FileReport]]:
-    """:func:`check_one` for each file of a batch, in a worker (``houses`` None:
-    its own) or here; a worker sends back only the reports of files with
-    something to report, ``every`` gives all."""
-    taken = _HOUSES if houses is None else houses
-    reports = []
+def _check_batch(batch: tuple[list[str], list[int]], houses: list[House]) -> Iterator[FileReport]:
+    """:func:`check_one` for each file of a batch, with its house by number."""
     for path, house in zip(*batch, strict=True):
-        report = check_one(path, house=taken[house])
-        if every or report.diagnostics or report.failures:
-            reports.append((path, report))
-    return reports
+        yield check_one(path, house=houses[house])
+
+
+def _check_in_worker(batch: tuple[list[str], list[int]]) -> dict[str, FileReport]:
+    """A batch checked in a worker: only the reports with something to say go back."""
+    return {
+        report.path: report
+        for report in _check_batch(batch, _HOUSES)
+        if report.diagnostics or report.failures
+    }
 
 
 def _picklable(houses: list[House]) -> bool:

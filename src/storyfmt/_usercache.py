@@ -1,0 +1,54 @@
+"""The user's own cache directory, where storyfmt keeps what it builds from the
+grammar between processes (Lark's tables, the built parser, compiled patterns).
+
+Lark's default cache lives in the shared temporary directory, where another
+user could plant a pickle; this one lives in a directory only the user owns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import lark
+
+
+def cache_file(grammar: str, kind: str = "grammar") -> str | bool:
+    """A path in the user's own cache directory for what ``kind`` of thing is built
+    from ``grammar`` by this lark and this Python, or False if there is none."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA", "")
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME", "") or os.path.expanduser("~/.cache")
+    if not base or not os.path.isabs(base):
+        return False
+    folder = Path(base) / "storyfmt"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+            return False
+    except OSError:
+        return False
+    key = f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
+    suffix = ".lark" if kind == "grammar" else ""
+    return str(folder / f"{kind}-{hashlib.sha256(key).hexdigest()[:16]}{suffix}")
+
+
+def save(path: str, write: Callable[[BinaryIO], None]) -> None:
+    """Write a cache file whole or not at all (another process may be reading
+    it); a cache is only ever a saving, so a failure to write is no error."""
+    temporary = f"{path}.{os.getpid()}"
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except Exception:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
