@@ -145,7 +145,7 @@ def interleaved(functions: list[Callable[[], object]], repeat: int) -> list[floa
 
 
 FIRST_AND_SECOND = """
-import sys, time
+import json, sys, time
 start = time.perf_counter()
 import storyfmt
 imported = time.perf_counter()
@@ -155,7 +155,7 @@ storyfmt.loads(text)
 first = time.perf_counter()
 storyfmt.loads(text)
 second = time.perf_counter()
-print(imported - start, first - read, second - first)
+print(json.dumps([imported - start, first - read, second - first]))
 """
 
 
@@ -580,14 +580,12 @@ def main() -> None:
         table.target("`storyfmt check` of one file / the floor", checked[0] / least, 1.25)
     firsts = [
         json.loads(
-            "["
-            + subprocess.run(
+            subprocess.run(
                 [python, "-c", FIRST_AND_SECOND, str(seed_path)],
                 capture_output=True,
                 text=True,
                 check=True,
-            ).stdout.replace(" ", ",")
-            + "]"
+            ).stdout
         )
         for _ in range(repeat + 2)
     ]
