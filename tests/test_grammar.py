@@ -27,7 +27,7 @@ from storyfmt._grammar import (
     parse_with_recovery,
 )
 from storyfmt._parser import BUILDER
-from storyfmt._regexcache import preload
+from storyfmt._regexcache import Patterns
 from storyfmt._source import normalise
 from storyfmt._syntax import Recovery
 from storyfmt._transform import Builder
@@ -130,28 +130,37 @@ def test_parser_tables_are_cached_in_the_users_cache_dir(tmp_path: Path) -> None
     assert again.stdout.strip() == "20", again.stderr
 
 
-# Counts the patterns of Lark's lexers that re compiles while storyfmt is
-# imported and reads a story of every kind of line.
+# Counts the patterns that re compiles: those of Lark's lexers, as storyfmt is
+# imported and reads a story of every kind of line; the others of its import;
+# and the program's own.
 _COMPILED_HERE = """
-import re, sys
-compiled = []
+import json, pathlib, re, sys  # pathlib compiles a pattern before storyfmt reads its cache
+compiled = {"import": 0, "lexers": 0, "theirs": 0}
+phase = "import"
 compile = re._compile
 def counting(pattern, flags):
-    key = (type(pattern), pattern, flags)
-    lexers = ("(?P<TITLE>", "(?P<BULLET>", "(?P<ANSWER>", "(?P<PARAGRAPH>", "(?P<TAG>")
-    if key not in re._cache and isinstance(pattern, str) and any(map(pattern.__contains__, lexers)):
-        compiled.append(pattern)
+    if (type(pattern), pattern, flags) not in re._cache:
+        lexers = ("(?P<TITLE>", "(?P<BULLET>", "(?P<ANSWER>", "(?P<PARAGRAPH>", "(?P<TAG>")
+        if pattern in ("a program's own, before", "a program's own, after"):
+            compiled["theirs"] += 1
+        elif isinstance(pattern, str) and any(map(pattern.__contains__, lexers)):
+            compiled["lexers"] += 1
+        elif phase == "import":
+            compiled["import"] += 1
     return compile(pattern, flags)
 re._compile = counting
+re.compile("a program's own, before")
 import storyfmt
+phase = "reading"
+re.compile("a program's own, after")
 for path in sys.argv[1:]:
     storyfmt.validate(open(path, "rb").read())
-print(len(compiled))
+print(json.dumps(compiled))
 """
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG cache layout")
-def test_the_lexers_patterns_are_compiled_once_per_machine(tmp_path: Path) -> None:
+def test_patterns_are_compiled_once_per_machine(tmp_path: Path) -> None:
     stories = [str(path) for path in sorted(CORPUS.glob("*/*.txt"))]
     runs = []
     for _ in range(2):
@@ -163,9 +172,12 @@ def test_the_lexers_patterns_are_compiled_once_per_machine(tmp_path: Path) -> No
             check=True,
             timeout=300,
         )
-        runs.append(int(done.stdout))
-    assert runs[0] > 10  # the first process compiles them, and keeps them
-    assert runs[1] == 0
+        runs.append(json.loads(done.stdout))
+    # The first process compiles them, and keeps them: those of the import
+    # (storyfmt's, pydantic's and lark's) and those of every lexer.
+    assert runs[0]["import"] > 30
+    assert runs[0]["lexers"] > 10
+    assert runs[1] == {"import": 0, "lexers": 0, "theirs": 2}  # a program's own are not kept
 
 
 _LARKS_BUILT = """
@@ -199,14 +211,23 @@ def test_the_parser_is_kept_whole_and_read_back(tmp_path: Path) -> None:
 def test_cached_patterns_are_the_patterns_re_compiles(tmp_path: Path) -> None:
     patterns = [r"(?P<A>[0-9]+)(?=x)|(?P<B>\w+?)\Z", "(?i)ab+", "[•*-]", "(?m)^$"]
     cache = re._cache  # type: ignore[attr-defined]
-    path = str(tmp_path / "patterns")
+    path = str(tmp_path / "patterns.re")
+
+    def forget() -> None:
+        for pattern in patterns:
+            cache.pop((str, pattern, 0), None)
+
+    forget()
+    first = Patterns(path)
+    first.load()
+    assert not first.read
     for pattern in patterns:
-        cache.pop((str, pattern, 0), None)
-    preload(path, lambda: [re.compile(pattern) for pattern in patterns])
-    (saved,) = tmp_path.glob("patterns-*.re")
-    for pattern in patterns:
-        cache.pop((str, pattern, 0), None)
-    preload(path, lambda: pytest.fail("the patterns were compiled again"))
+        re.compile(pattern)
+    first.keep()
+    forget()
+    again = Patterns(path)
+    again.load()
+    assert again.read
     for pattern in patterns:
         loaded = cache[str, pattern, 0]
         fresh = re.compile(pattern + "(?:)")  # the same, compiled by re itself
@@ -222,11 +243,25 @@ def test_cached_patterns_are_the_patterns_re_compiles(tmp_path: Path) -> None:
                 expected and expected.span(),
                 expected and expected.lastgroup,
             )
-    # A file that does not read back is compiled again, and written anew.
-    saved.write_bytes(b"not a pickle")
-    compiled: list[str] = []
-    preload(path, lambda: compiled.append("again"))
-    assert compiled == ["again"]
+    # Patterns compiled later are added to those read back.
+    re.compile("(?s)added.")
+    again.keep()
+    forget()
+    cache.pop((str, "(?s)added.", 0), None)
+    Patterns(path).load()
+    assert {(str, pattern, 0) for pattern in [*patterns, "(?s)added."]} <= set(cache)
+    # A file that does not read back puts nothing in the cache, and is written anew.
+    Path(path).write_bytes(b"not marshal data")
+    forget()
+    broken = Patterns(path)
+    broken.load()
+    assert not broken.read
+    assert (str, patterns[0], 0) not in cache
+    re.compile(patterns[0])
+    broken.keep()
+    forget()
+    Patterns(path).load()
+    assert (str, patterns[0], 0) in cache
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
@@ -245,7 +280,6 @@ _EVERY_RESULT = """
 import json, pathlib, sys, storyfmt
 from storyfmt._grammar import get_parser
 from storyfmt._parser import BUILDER
-from storyfmt._regexcache import preload
 out = {"fast": get_parser(BUILDER, fast=True) is not None}
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
     data = path.read_bytes()

@@ -14,6 +14,9 @@ The API mirrors :mod:`json` and :mod:`tomllib`::
 
 from typing import TYPE_CHECKING, Any
 
+# First: it puts the patterns kept in the user's cache in re's cache, before
+# anything below (storyfmt, pydantic, lark) compiles them.
+from storyfmt import _regexcache  # isort: skip
 from storyfmt._diagnostics import Diagnostic, StoryFormatError
 from storyfmt._models import (
     Breakdown,
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from storyfmt._writer import dump, dumps
 
 __version__ = "0.1.0"
+
+_regexcache.keep()
 
 # Reading a story needs the models and the parser, and nothing else: the rest
 # of the API is imported when first used, so that a program that only reads

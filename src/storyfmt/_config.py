@@ -265,7 +265,7 @@ class Config:
         kept = []
         for item in report.diagnostics:
             if config.wants(item.code):
-                kept.append(replace(item, severity=self.severity_of(item.code)))
+                kept.append(item._replace(severity=self.severity_of(item.code)))
         return replace(report, diagnostics=kept, strict=self.strict)
 
 

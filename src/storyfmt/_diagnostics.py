@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from storyfmt._codes import Applicability, Rule, Severity
 from storyfmt._vocabulary import FORBIDDEN
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text from one place to another (1-based, end excluded) with ``content``.
 
     An edit whose start and end are the same place inserts ``content`` there; a
@@ -26,8 +25,7 @@ class Edit:
     content: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A change to the source that resolves a diagnostic.
 
     Attributes:
@@ -43,8 +41,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One problem found in a story, located in its source.
 
     Attributes:

@@ -13,18 +13,21 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import sys
 import types
 from collections.abc import Callable, Collection, Iterator
 from functools import cache, lru_cache, partial
 from typing import Any, BinaryIO, cast
 
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
+from lark.parsers import lalr_analysis
 from lark.parsers.lalr_analysis import Reduce, Shift
 from lark.parsers.lalr_parser import LALR_Parser
 
-from storyfmt._regexcache import preload
+from storyfmt import _regexcache
 from storyfmt._shipped import shipped_text
 from storyfmt._usercache import cache_file, save
 from storyfmt._vocabulary import Kind
@@ -52,6 +55,11 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
+def _cache_file(grammar: str, kind: str, suffix: str = "") -> str | bool:
+    """Where to keep ``kind`` of thing built from ``grammar`` by this lark and this Python."""
+    return cache_file(f"{grammar}{lark.__version__}{sys.version_info[:2]}", kind, suffix)
+
+
 def _lark(
     grammar: str, *, fast: bool, transformer: object = None, plugins: dict[str, Any] | None = None
 ) -> Lark:
@@ -63,7 +71,7 @@ def _lark(
         parser="lalr",
         start=list(START_RULES),
         transformer=cast(Any, transformer),
-        cache=cache_file(grammar + tag),
+        cache=_cache_file(grammar + tag, "grammar", ".lark"),
         _plugins=plugins or {},
     )
 
@@ -78,12 +86,12 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
     plugins = _accelerator() if fast else {}
     if plugins is None:
         return None
-    _preload_patterns(grammar)
+    _compile_lexer_patterns(grammar)
     build = partial(_lark, grammar, fast=fast, transformer=transformer, plugins=plugins)
-    # lark-cython's parser cannot be pickled: it is built from Lark's cache.
-    parser = build() if fast else _built(build, transformer, cache_file(grammar, "parser"))
-    if transformer is not None:
-        _streamline(parser, transformer)
+    if not fast:
+        return _built(build, transformer, _cache_file(grammar, "parser"))
+    parser = build()  # lark-cython's parser cannot be pickled: built from Lark's cache
+    _streamline(parser, transformer)
     return parser
 
 
@@ -92,24 +100,32 @@ def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark
 # Lark's cache keeps the grammar's tables, which Lark then turns back into
 # objects one by one, in Python: that took longer than everything else a
 # process does to read its first story. The parser Lark builds from them is
-# kept as well, pickled whole, beside Lark's cache. What a pickle cannot hold
-# is named instead: modules, the transformer, and Lark's two parser actions,
-# which it tells apart by identity.
+# kept as well, pickled whole, beside Lark's cache, but for what it rebuilds
+# on loading: the callbacks of the rules, which :func:`_streamline` makes
+# anew, and the builder Lark made them with. Modules and Lark's two parser
+# actions (which it tells apart by identity) are pickled by name; the
+# transformer is the caller's.
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: BinaryIO, transformer: object) -> None:
+    def __init__(self, file: BinaryIO, parser: Lark) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.transformer = transformer
+        self.transformer = parser.options.transformer
+        rebuilt = [value for key, value in parser._callbacks.items() if isinstance(key, Rule)]
+        self.rebuilt = {id(value) for value in [*rebuilt, parser._parse_tree_builder]}
 
-    def persistent_id(self, obj: object) -> tuple[str, str] | None:
-        if isinstance(obj, types.ModuleType):
-            return ("module", obj.__name__)
+    def persistent_id(self, obj: object) -> str | None:
         if obj is self.transformer:
-            return ("transformer", "")
+            return "transformer"
+        return "rebuilt" if id(obj) in self.rebuilt else None
+
+    def reducer_override(self, obj: object) -> Any:
+        # Each is pickled once (as any object, it is memoized) and named.
+        if isinstance(obj, types.ModuleType):
+            return importlib.import_module, (obj.__name__,)
         if obj is Shift or obj is Reduce:
-            return ("action", "Shift" if obj is Shift else "Reduce")
-        return None
+            return getattr, (lalr_analysis, "Shift" if obj is Shift else "Reduce")
+        return NotImplemented
 
 
 class _Unpickler(pickle.Unpickler):
@@ -117,47 +133,44 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self.transformer = transformer
 
-    def persistent_load(self, pid: tuple[str, str]) -> object:
-        kind, name = pid
-        if kind == "module":
-            return importlib.import_module(name)
-        if kind == "action":
-            return Shift if name == "Shift" else Reduce
-        return self.transformer
+    def persistent_load(self, pid: str) -> object:
+        return self.transformer if pid == "transformer" else None
 
 
 def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> Lark:
     """The parser ``build`` makes, from the pickle at ``path`` when there is one
-    this Python, this lark and this grammar made; else built, and pickled there."""
-    if not isinstance(path, str):
-        return build()
-    try:
-        with open(path, "rb") as handle:
-            parser = _Unpickler(handle, transformer).load()
-        if isinstance(parser, Lark):
-            return parser
-    except Exception:  # no pickle yet, or one that does not load: build anew
-        pass
-    parser = build()
-    save(path, lambda handle: _Pickler(handle, transformer).dump(parser))
+    this Python, this lark and this grammar made; else built, and pickled there.
+    Either way its rules' callbacks are those of :func:`_streamline`."""
+    parser = None
+    if isinstance(path, str):
+        try:
+            with open(path, "rb") as handle:
+                loaded = _Unpickler(handle, transformer).load()
+            if isinstance(loaded, Lark):
+                parser = loaded
+        except Exception:  # no pickle yet, or one that does not load: build anew
+            pass
+    if parser is None:
+        parser = build()
+        if isinstance(path, str):
+            save(path, lambda handle: _Pickler(handle, parser).dump(parser))
+    _streamline(parser, transformer)
     return parser
 
 
 @lru_cache(maxsize=1)
-def _preload_patterns(grammar: str) -> None:
-    """Have the lexers' regular expressions compiled before the lexers ask for
-    them (see :mod:`storyfmt._regexcache`)."""
-
-    def compile_all() -> None:
-        # Lark's own lexers build the same patterns as lark-cython's, and
-        # building them all is the one way to have them all. The tables are
-        # those the recovery's parser caches.
-        plain = _lark(grammar, fast=False)
-        for lexer in [*plain.parser.lexer.lexers.values(), plain.parser.lexer.root_lexer]:
-            lexer.scanner  # noqa: B018 (building it compiles its patterns)
-
-    path = cache_file(grammar, "patterns")
-    preload(path if isinstance(path, str) else None, compile_all)
+def _compile_lexer_patterns(grammar: str) -> None:
+    """Compile the patterns of every lexer, unless they were read back from the
+    user's cache (see :mod:`storyfmt._regexcache`), so that the cache holds them
+    all: lark-cython's lexers compile theirs only when first used."""
+    if _regexcache.SHARED.read:
+        return
+    # Lark's own lexers build the same patterns as lark-cython's, and building
+    # them all is the one way to have them all. The tables are those the
+    # recovery's parser caches.
+    plain = _lark(grammar, fast=False)
+    for lexer in [*plain.parser.lexer.lexers.values(), plain.parser.lexer.root_lexer]:
+        lexer.scanner  # noqa: B018 (building it compiles its patterns)
 
 
 # ---- leaner reductions --------------------------------------------------------

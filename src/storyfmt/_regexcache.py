@@ -1,31 +1,34 @@
 """Compiled regular expressions kept between processes.
 
-Lark caches its analysis of the grammar, but not the regular expressions of
-its lexers: each process compiles them again, one alternation of terminals for
-each set of terminals a parser state accepts. The :mod:`re` module compiles
-in Python, and for the story grammar that was most of the time a process took
-to read its first story.
+The :mod:`re` module compiles in Python, and a process that reads stories
+compiles many patterns: Lark's lexers (one alternation of terminals for each
+set of terminals a parser state accepts), which Lark does not cache, and the
+patterns of storyfmt, pydantic and lark compiled as they are imported. That was
+the largest part of what importing storyfmt cost beyond importing its
+dependencies.
 
-This module keeps what :mod:`re` compiles a pattern into (the program
+This module keeps what :mod:`re` compiles each pattern into (the program
 :func:`_sre.compile` takes) in the user's own cache, and puts the compiled
-patterns in :mod:`re`'s cache before Lark asks for them: Lark, and
-lark-cython, which build the same patterns, then find them compiled. The
-programs belong to one build of one Python, which the file's name says; on any
-doubt (another Python, a file that does not read back, a program the running
-:mod:`re` refuses) nothing is put in the cache and :mod:`re` compiles as usual.
+patterns in :mod:`re`'s cache before anything asks for them; :mod:`re` then
+finds them compiled. It is imported first of all storyfmt's modules, which
+reads the file back; :func:`keep` adds the patterns compiled since. Only what
+is compiled while storyfmt is imported and sets itself up is kept, never what
+a program compiles later. The programs belong to one build of one Python and
+one grammar, which the file's name says; on any doubt (a file that does not
+read back, a program the running :mod:`re` refuses) nothing is put in the
+cache and :mod:`re` compiles as usual.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import pickle
+import marshal
 import re
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from storyfmt._usercache import save
+from storyfmt._shipped import shipped_text
+from storyfmt._usercache import cache_file, save
 
 if sys.version_info >= (3, 11):
     from re import _compiler, _parser
@@ -35,28 +38,26 @@ else:
 
 _sre: Any = importlib.import_module("_sre")  # re's engine; typeshed has no stubs for it
 
-Program = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
+Program = tuple[str | bytes, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
 """A compiled pattern's parts: the pattern and flags it was asked with, then the
 arguments of :func:`_sre.compile`: flags, code, groups, group index, index group."""
 
-_KEY = f"{sys.version}|{sys.implementation.cache_tag}|{_sre.MAGIC}|{_sre.CODESIZE}"
+_BUILD = f"{sys.version}|{sys.implementation.cache_tag}|{_sre.MAGIC}|{_sre.CODESIZE}"
+
+_MOST = 400
+"""The most patterns a file keeps (re's own cache holds 512): past this, a file
+starts again from the patterns of the process that writes it."""
 
 
-def _cache() -> dict[Any, Any] | None:
-    """:mod:`re`'s own cache of compiled patterns, keyed by (type, pattern, flags)."""
-    cache = getattr(re, "_cache", None)
-    return cache if isinstance(cache, dict) else None
-
-
-def program(pattern: str, flags: int) -> Program:
+def program(pattern: str | bytes, flags: int) -> Program:
     """What :func:`re.compile` compiles ``pattern`` into, before the last step."""
-    parsed = _parser.parse(pattern, flags)
+    parsed = _parser.parse(pattern, flags)  # type: ignore[arg-type]  # bytes too, as re does
     code = _compiler._code(parsed, flags)  # type: ignore[attr-defined]
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    # Plain ints: the code holds re's named constants, which do not pickle.
+    # Plain ints: the code holds re's named constants.
     return (
         pattern,
         int(flags),
@@ -68,29 +69,71 @@ def program(pattern: str, flags: int) -> Program:
     )
 
 
-def _compiled(entry: Program) -> re.Pattern[str]:
+def _compiled(entry: Program) -> re.Pattern[Any]:
     pattern, _, flags, code, groups, groupindex, indexgroup = entry
     return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)  # type: ignore[no-any-return]
 
 
-def preload(path: str | None, compile_all: Callable[[], object]) -> None:
-    """Put the patterns cached at ``path`` in :mod:`re`'s cache; without them,
-    run ``compile_all``, which compiles them, and keep what it compiled.
+class Patterns:
+    """The compiled patterns kept in one file.
 
-    ``path`` is a file in a directory only the user owns, or None to cache nothing.
+    ``path`` is a file in a directory only the user owns, or None to keep nothing.
     """
-    cache = _cache()
-    if cache is None or path is None:
-        return
-    path = f"{path}-{hashlib.sha256(_KEY.encode()).hexdigest()[:16]}.re"
-    try:
-        with open(path, "rb") as handle:
-            entries: list[Program] = pickle.load(handle)
-        cache.update({(str, entry[0], entry[1]): _compiled(entry) for entry in entries})
-        return
-    except Exception:  # no file yet, or one this Python cannot use
-        pass
-    before = set(cache)
-    compile_all()
-    new = [key for key in cache if key not in before and key[0] is str]
-    save(path, lambda handle: pickle.dump([program(key[1], key[2]) for key in new], handle))
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.programs: dict[tuple[str | bytes, int], Program] = {}
+        self.seen: set[Any] = set()
+        cache = getattr(re, "_cache", None)  # re's cache, keyed by (type, pattern, flags)
+        self.cache: dict[Any, Any] | None = cache if isinstance(cache, dict) else None
+
+    @property
+    def read(self) -> bool:
+        """Whether patterns were read back from the file."""
+        return bool(self.programs)
+
+    def load(self) -> None:
+        """Put the patterns of the file in :mod:`re`'s cache."""
+        if self.cache is None or self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                entries: list[Program] = marshal.loads(handle.read())
+            compiled = {(type(entry[0]), entry[0], entry[1]): _compiled(entry) for entry in entries}
+        except Exception:  # no file yet, or one this Python cannot use
+            compiled = {}
+            entries = []
+        self.cache.update(compiled)
+        self.programs = {(entry[0], entry[1]): entry for entry in entries}
+        self.seen = set(self.cache)
+
+    def keep(self) -> None:
+        """Add to the file the patterns compiled since it was read or last kept."""
+        if self.cache is None or self.path is None:
+            return
+        new = [key for key in self.cache if key[0] in (str, bytes) and key not in self.seen]
+        self.seen.update(new)
+        if not new:
+            return
+        if len(self.programs) + len(new) > _MOST:
+            self.programs = {}
+        self.programs.update(((key[1], key[2]), program(key[1], key[2])) for key in new)
+        entries = list(self.programs.values())
+        save(self.path, lambda handle: handle.write(marshal.dumps(entries)))
+
+
+def _shared() -> Patterns:
+    path = cache_file(shipped_text("grammar/story.lark") + _BUILD, "patterns", ".re")
+    patterns = Patterns(path if isinstance(path, str) else None)
+    patterns.load()
+    return patterns
+
+
+SHARED = _shared()
+"""The patterns storyfmt compiles as it is imported and sets up its parsers,
+read back when this module is imported (first of storyfmt's modules)."""
+
+
+def keep() -> None:
+    """Keep the patterns compiled since storyfmt's import began (see :data:`SHARED`)."""
+    SHARED.keep()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
 from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal
@@ -292,7 +291,7 @@ def _story_warnings(reading: Reading, house: House, lines: int) -> Iterator[Diag
     story, locate = reading.story, reading.locate
     if story is not None:
         for item in _warnings(story.model_dump(), story, partial(_at_value, locate), house, lines):
-            yield item if item.fix is None else replace(item, fix=None)
+            yield item if item.fix is None else item._replace(fix=None)
 
 
 def validate(

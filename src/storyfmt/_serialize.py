@@ -8,7 +8,6 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
@@ -320,13 +319,13 @@ def read_jsonl(text: str | bytes) -> Iterator[tuple[int, str | None, Reading]]:
             record = _Record.model_validate_json(line, strict=True)
         except ValidationError as invalid:
             problems = [
-                replace(item, line=number, end_line=item.end_line and number)
+                item._replace(line=number, end_line=item.end_line and number)
                 for item in json_problems(invalid, line, locate, tag_at=1)
             ]
             yield number, None, Reading(None, problems, _shifted(locate, number))
             continue
         reading = _checked_reading(record.story, line, _shifted(locate, 1, ("story",)))
-        problems = [replace(item, line=number, end_line=number) for item in reading.problems]
+        problems = [item._replace(line=number, end_line=number) for item in reading.problems]
         moved = _shifted(locate, number, ("story",))
         yield number, record.path, reading._replace(problems=problems, locate=moved)
 

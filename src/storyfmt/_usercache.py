@@ -15,12 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-import lark
 
-
-def cache_file(grammar: str, kind: str = "grammar") -> str | bool:
-    """A path in the user's own cache directory for what ``kind`` of thing is built
-    from ``grammar`` by this lark and this Python, or False if there is none."""
+def cache_file(key: str, kind: str, suffix: str = "") -> str | bool:
+    """A path in the user's own cache directory for ``kind`` of thing, named
+    after ``key`` (everything it is built from), or False if there is none."""
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA", "")
     elif sys.platform == "darwin":
@@ -36,12 +34,10 @@ def cache_file(grammar: str, kind: str = "grammar") -> str | bool:
             return False
     except OSError:
         return False
-    key = f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode()
-    suffix = ".lark" if kind == "grammar" else ""
-    return str(folder / f"{kind}-{hashlib.sha256(key).hexdigest()[:16]}{suffix}")
+    return str(folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{suffix}")
 
 
-def save(path: str, write: Callable[[BinaryIO], None]) -> None:
+def save(path: str, write: Callable[[BinaryIO], object]) -> None:
     """Write a cache file whole or not at all (another process may be reading
     it); a cache is only ever a saving, so a failure to write is no error."""
     temporary = f"{path}.{os.getpid()}"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from storyfmt import __version__
+from storyfmt import __version__, _regexcache
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
 from storyfmt._config import LINE_ENDINGS, ConfigError, Configs, seconds
 from storyfmt._report import FORMATS
@@ -251,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Each command's module is imported when it runs: a command pays for
         # its own machinery only (a pool of workers, a language server...).
         command = getattr(import_module(f"storyfmt._cli._{args.run}"), f"cmd_{args.run}")
+        _regexcache.keep()  # the patterns of the command's modules, for the next run
         return int(command(args, configs))
     except (CommandError, ConfigError, ValueError, ImportError) as error:
         print_error(str(error))
