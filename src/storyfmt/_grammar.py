@@ -10,6 +10,7 @@ user's own cache directory, never in the shared temporary directory.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import pickle
@@ -23,6 +24,7 @@ import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
+from lark.parser_frontends import ParsingFrontend
 from lark.parsers import lalr_analysis
 from lark.parsers.lalr_analysis import Reduce, Shift
 from lark.parsers.lalr_parser import LALR_Parser
@@ -55,44 +57,61 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
-def _cache_file(grammar: str, kind: str, suffix: str = "") -> str | bool:
-    """Where to keep ``kind`` of thing built from ``grammar`` by this lark and this Python."""
-    return cache_file(f"{grammar}{lark.__version__}{sys.version_info[:2]}", kind, suffix)
+def _cache_file(grammar: str, transformer: object, kind: str, suffix: str = "") -> str | bool:
+    """Where to keep ``kind`` of thing built from ``grammar`` and ``transformer``
+    by this lark and this Python."""
+    key = f"{grammar}{type(transformer).__qualname__}{lark.__version__}{sys.version_info[:2]}"
+    return cache_file(key, kind, suffix)
 
 
-def _lark(
-    grammar: str, *, fast: bool, transformer: object = None, plugins: dict[str, Any] | None = None
-) -> Lark:
-    """Lark's LALR parser of ``grammar``, its tables from the user's cache (those
-    of lark-cython's parser, with ``fast``, kept apart)."""
-    tag = "\n// Builder lark-cython" if fast else "\n// Builder"
+def _lark(grammar: str, transformer: object) -> Lark:
+    """Lark's LALR parser of ``grammar``, its tables from the user's cache."""
     return Lark(
         grammar,
         parser="lalr",
         start=list(START_RULES),
         transformer=cast(Any, transformer),
-        cache=_cache_file(grammar + tag, "grammar", ".lark"),
-        _plugins=plugins or {},
+        cache=_cache_file(grammar, transformer, "grammar", ".lark"),
     )
 
 
 @lru_cache(maxsize=4)
-def get_parser(transformer: object | None = None, *, fast: bool = False) -> Lark | None:
-    """The LALR parser of the story grammar, built once per process.
+def get_parser(transformer: object, *, fast: bool = False) -> Lark | None:
+    """The LALR parser of the story grammar, with ``transformer`` applied as it
+    parses, built once per process.
 
     With ``fast``, the parser runs on lark-cython; None when that is not installed.
     """
-    grammar = grammar_text()
-    plugins = _accelerator() if fast else {}
-    if plugins is None:
-        return None
-    _compile_lexer_patterns(grammar)
-    build = partial(_lark, grammar, fast=fast, transformer=transformer, plugins=plugins)
     if not fast:
-        return _built(build, transformer, _cache_file(grammar, "parser"))
-    parser = build()  # lark-cython's parser cannot be pickled: built from Lark's cache
-    _streamline(parser, transformer)
+        return _pure(transformer)
+    plugins = _accelerator()
+    return None if plugins is None else _on_cython(_pure(transformer), plugins)
+
+
+@lru_cache(maxsize=4)
+def _pure(transformer: object) -> Lark:
+    grammar = grammar_text()
+    build = partial(_lark, grammar, transformer)
+    parser = _built(build, transformer, _cache_file(grammar, transformer, "parser"))
+    _compile_lexer_patterns(parser)
     return parser
+
+
+def _on_cython(parser: Lark, plugins: dict[str, Any]) -> Lark:
+    """``parser`` with lark-cython's lexer and parser in place of Lark's: as Lark
+    builds them from its cache (``_plugins``), here from the tables ``parser``
+    already holds. All else, the rules and their callbacks too, is shared."""
+    options = copy.copy(parser.options)
+    options.__dict__["options"] = {**parser.options.options, "_plugins": plugins}
+    table = parser.parser.parser._parse_table
+    lalr = plugins["LALR_Parser"].__new__(plugins["LALR_Parser"])
+    lalr._parse_table = table
+    lalr.parser = plugins["_Parser"](table, parser._callbacks, options.debug)
+    fast = copy.copy(parser)
+    fast.options = options
+    frontend = parser.parser
+    fast.parser = ParsingFrontend(frontend.lexer_conf, frontend.parser_conf, options, parser=lalr)
+    return fast
 
 
 # ---- the built parser, kept whole ---------------------------------------------
@@ -158,18 +177,15 @@ def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> 
     return parser
 
 
-@lru_cache(maxsize=1)
-def _compile_lexer_patterns(grammar: str) -> None:
-    """Compile the patterns of every lexer, unless they were read back from the
-    user's cache (see :mod:`storyfmt._regexcache`), so that the cache holds them
-    all: lark-cython's lexers compile theirs only when first used."""
+def _compile_lexer_patterns(parser: Lark) -> None:
+    """Compile the patterns of every lexer of ``parser``, unless they were read
+    back from the user's cache (see :mod:`storyfmt._regexcache`), so that the
+    cache holds them all: lark-cython's lexers, which build the same patterns
+    from the same terminals, compile theirs only when first used."""
     if _regexcache.SHARED.read:
         return
-    # Lark's own lexers build the same patterns as lark-cython's, and building
-    # them all is the one way to have them all. The tables are those the
-    # recovery's parser caches.
-    plain = _lark(grammar, fast=False)
-    for lexer in [*plain.parser.lexer.lexers.values(), plain.parser.lexer.root_lexer]:
+    contextual = parser.parser.lexer
+    for lexer in [*contextual.lexers.values(), contextual.root_lexer]:
         lexer.scanner  # noqa: B018 (building it compiles its patterns)
 
 

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Annotated, Any, ClassVar, Final, Literal, TypeGuard
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -319,24 +318,37 @@ other way has every line checked.
 """
 
 
-class _LineCheck:
-    """A line validator that passes the values the parser built without checking.
+class Check:
+    """A check run on a value after pydantic's own validation of it.
 
-    ``check`` is the check itself, for callers that run it directly.
+    It gives pydantic its core schema itself, so pydantic need not inspect the
+    function's signature. ``check`` is the check itself, for callers that run
+    it directly. A check of ``lines`` passes the values the parser built
+    without running.
     """
 
-    __slots__ = ("check",)
+    __slots__ = ("check", "lines")
 
-    def __init__(self, check: Callable[[str], str]) -> None:
+    def __init__(self, check: Callable[[Any], Any], *, lines: bool = False) -> None:
         self.check = check
+        self.lines = lines
 
-    def __call__(self, value: str, info: ValidationInfo) -> str:
+    def _unless_parsed(self, value: str, info: ValidationInfo) -> str:
         return value if info.context is PARSED else self.check(value)
 
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        if self.lines:
+            return core_schema.with_info_after_validator_function(
+                self._unless_parsed, handler(source)
+            )
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
-def _lines(check: Callable[[str], str]) -> AfterValidator:
+
+def _lines(check: Callable[[str], str]) -> Check:
     """A validator that runs ``check``, unless the parser built the value."""
-    return AfterValidator(_LineCheck(check))
+    return Check(check, lines=True)
 
 
 Line = Annotated[str, _lines(_check_line), WithJsonSchema(_text_json(_ONE_LINE))]
@@ -359,7 +371,7 @@ Tag = Annotated[
         _text_json(_ONE_LINE, max_length=MAX_LINE - 2, never=["[\\s\\S]*(?: / [\\s\\S]*| /)"])
     ),
 ]
-Tags = Annotated[tuple[Tag, ...], AfterValidator(_check_tag_line)]
+Tags = Annotated[tuple[Tag, ...], Check(_check_tag_line)]
 Point = Annotated[
     str,
     _lines(_check_point),
@@ -371,11 +383,11 @@ BriefText = Annotated[
     _lines(_check_brief_text),
     WithJsonSchema(_lines_json(_either(BRIEF_HEADINGS), "\\n\\n?")),
 ]
-OtherKey = Annotated[str, AfterValidator(_check_other_key)]
+OtherKey = Annotated[str, Check(_check_other_key)]
 Virality = Annotated[
     float,
     Field(ge=0, le=sys.float_info.max, allow_inf_nan=False),
-    AfterValidator(_no_negative_zero),
+    Check(_no_negative_zero),
 ]
 
 

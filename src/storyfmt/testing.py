@@ -26,10 +26,10 @@ not spend Hypothesis's deadline on it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast, get_args
+from typing import Any, get_args
 
 from hypothesis import strategies as st
-from pydantic import AfterValidator, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from storyfmt._models import (
@@ -37,6 +37,7 @@ from storyfmt._models import (
     Breakdown,
     BriefText,
     CardLine,
+    Check,
     Duration,
     DurationUnit,
     Headline,
@@ -126,13 +127,11 @@ def _trimmed(characters: list[str]) -> str:
 def _fits(annotated: Any) -> Callable[[Any], bool]:
     """A quick test of whether a field type accepts a value.
 
-    It runs the field's own checks (its ``AfterValidator`` functions) directly,
+    It runs the field's own checks (its :class:`~storyfmt._models.Check` functions) directly,
     which costs microseconds; a type without them is checked by pydantic.
     """
-    checks = [
-        cast("Callable[[Any], object]", getattr(meta.func, "check", meta.func))
-        for meta in get_args(annotated)[1:]
-        if isinstance(meta, AfterValidator)
+    checks: list[Callable[[Any], object]] = [
+        meta.check for meta in get_args(annotated)[1:] if isinstance(meta, Check)
     ]
     if not checks:
         checks = [TypeAdapter(annotated).validate_python]
