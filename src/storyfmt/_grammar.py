@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import copy
 import importlib
+import marshal
 import os
 import pickle
 import sys
 import types
 from collections.abc import Callable, Collection, Iterator
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from typing import Any, BinaryIO, cast
 
 import lark
@@ -60,7 +61,7 @@ def _accelerator() -> dict[str, Any] | None:
 def _cache_file(grammar: str, transformer: object, kind: str, suffix: str = "") -> str | bool:
     """Where to keep ``kind`` of thing built from ``grammar`` and ``transformer``
     by this lark and this Python."""
-    key = f"{grammar}{type(transformer).__qualname__}{lark.__version__}{sys.version_info[:2]}"
+    key = f"{grammar}{type(transformer).__qualname__}{lark.__version__}{sys.version}"
     return cache_file(key, kind, suffix)
 
 
@@ -119,24 +120,26 @@ def _on_cython(parser: Lark, plugins: dict[str, Any]) -> Lark:
 # Lark's cache keeps the grammar's tables, which Lark then turns back into
 # objects one by one, in Python: that took longer than everything else a
 # process does to read its first story. The parser Lark builds from them is
-# kept as well, pickled whole, beside Lark's cache, but for what it rebuilds
-# on loading: the callbacks of the rules, which :func:`_streamline` makes
-# anew, and the builder Lark made them with. Modules and Lark's two parser
-# actions (which it tells apart by identity) are pickled by name; the
-# transformer is the caller's.
+# kept as well, pickled whole, beside Lark's cache, but for the callbacks of
+# the rules, which :func:`_streamline` makes anew (the code of their makers is
+# kept beside it), and what Lark only builds with: the grammar's parse tree
+# and the builder of its callbacks. Modules and Lark's two parser actions
+# (which it tells apart by identity) are pickled by name; the transformer is
+# the caller's.
 
 
 class _Pickler(pickle.Pickler):
     def __init__(self, file: BinaryIO, parser: Lark) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.transformer = parser.options.transformer
-        rebuilt = [value for key, value in parser._callbacks.items() if isinstance(key, Rule)]
-        self.rebuilt = {id(value) for value in [*rebuilt, parser._parse_tree_builder]}
+        callbacks = [value for key, value in parser._callbacks.items() if isinstance(key, Rule)]
+        builders = [parser._parse_tree_builder, getattr(parser, "grammar", None)]
+        self.left_out = {id(value) for value in [*callbacks, *builders] if value is not None}
 
     def persistent_id(self, obj: object) -> str | None:
         if obj is self.transformer:
             return "transformer"
-        return "rebuilt" if id(obj) in self.rebuilt else None
+        return "left out" if id(obj) in self.left_out else None
 
     def reducer_override(self, obj: object) -> Any:
         # Each is pickled once (as any object, it is memoized) and named.
@@ -164,15 +167,22 @@ def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> 
     if isinstance(path, str):
         try:
             with open(path, "rb") as handle:
-                loaded = _Unpickler(handle, transformer).load()
+                loaded, makers = _Unpickler(handle, transformer).load()
             if isinstance(loaded, Lark):
+                _read_makers(makers)
                 parser = loaded
         except Exception:  # no pickle yet, or one that does not load: build anew
             pass
     if parser is None:
+        _regexcache.keep()
         parser = build()
+        # Lark's patterns for reading the grammar: the next process reads the pickle.
+        _regexcache.SHARED.leave_out()
+        _streamline(parser, transformer)
         if isinstance(path, str):
-            save(path, lambda handle: _Pickler(handle, parser).dump(parser))
+            kept = (parser, _makers_code())
+            save(path, lambda handle: _Pickler(handle, parser).dump(kept))
+        return parser
     _streamline(parser, transformer)
     return parser
 
@@ -227,13 +237,21 @@ def _callback(rule: Rule, build: Callable[[list[Any]], Any] | None) -> Callable[
     return _reducer(kept, build is not None, single)(build)
 
 
-@cache
-def _reducer(
-    kept: tuple[tuple[int, bool], ...], built: bool, single: bool
-) -> Callable[[Any], Callable[[list[Any]], Any]]:
+_Shape = tuple[tuple[tuple[int, bool], ...], bool, bool]
+_Maker = Callable[[Any], Callable[[list[Any]], Any]]
+
+_MAKERS: dict[_Shape, _Maker] = {}
+"""The makers of callbacks made so far, by shape; compiled once per machine
+(their code is kept with the pickled parser)."""
+
+
+def _reducer(kept: tuple[tuple[int, bool], ...], built: bool, single: bool) -> _Maker:
     """A maker of callbacks for rules of one shape: which children are kept,
     which spliced (``kept``), whether a method builds the value, and whether a
     single child stands for the rule (``?rule``)."""
+    shape = (kept, built, single)
+    if shape in _MAKERS:
+        return _MAKERS[shape]
     items = [f"*children[{index}]" if spliced else f"children[{index}]" for index, spliced in kept]
     if kept and kept[0][1]:  # left recursion: extend the list below, never copy it
         body = f"values = children[{kept[0][0]}]\n        values += [{', '.join(items[1:])}]"
@@ -251,7 +269,19 @@ def _reducer(
     )
     namespace: dict[str, Any] = {}
     exec(source, namespace)
-    return cast(Callable[[Any], Callable[[list[Any]], Any]], namespace["make"])
+    maker = _MAKERS[shape] = namespace["make"]
+    return cast(_Maker, maker)
+
+
+def _makers_code() -> dict[_Shape, bytes]:
+    """The code of the makers made so far, to keep beside the parser."""
+    return {shape: marshal.dumps(maker.__code__) for shape, maker in _MAKERS.items()}
+
+
+def _read_makers(code: dict[_Shape, bytes]) -> None:
+    """Take the makers whose code :func:`_makers_code` gave (by this very Python)."""
+    for shape, data in code.items():
+        _MAKERS.setdefault(shape, types.FunctionType(marshal.loads(data), {}))
 
 
 def _streamline(parser: Lark, transformer: object) -> None:

@@ -84,13 +84,10 @@ class Patterns:
         self.path = path
         self.programs: dict[tuple[str | bytes, int], Program] = {}
         self.seen: set[Any] = set()
+        self.read = False
+        """Whether patterns were read back from the file."""
         cache = getattr(re, "_cache", None)  # re's cache, keyed by (type, pattern, flags)
         self.cache: dict[Any, Any] | None = cache if isinstance(cache, dict) else None
-
-    @property
-    def read(self) -> bool:
-        """Whether patterns were read back from the file."""
-        return bool(self.programs)
 
     def load(self) -> None:
         """Put the patterns of the file in :mod:`re`'s cache."""
@@ -104,8 +101,20 @@ class Patterns:
             compiled = {}
             entries = []
         self.cache.update(compiled)
+        self.read = bool(compiled)
         self.programs = {(entry[0], entry[1]): entry for entry in entries}
         self.seen = set(self.cache)
+
+    def leave_out(self) -> None:
+        """Forget the patterns compiled since the file was read or last kept: what
+        needs one of them later compiles it again, and it is kept then. (For
+        what is built once and then read from a cache of its own.)"""
+        if self.cache is None:
+            return
+        for cache in (self.cache, getattr(re, "_cache2", None)):  # _cache2: Python 3.12 on
+            if isinstance(cache, dict):
+                for key in [key for key in cache if key not in self.seen]:
+                    del cache[key]
 
     def keep(self) -> None:
         """Add to the file the patterns compiled since it was read or last kept."""
