@@ -388,3 +388,16 @@ def test_the_leaner_reductions_build_what_larks_own_build_on_the_corpus() -> Non
 @given(story_texts())
 def test_the_leaner_reductions_build_what_larks_own_build(text: str) -> None:
     _assert_built_as_by_lark(normalise(text))
+
+
+def test_the_tables_name_symbols_with_plain_strings() -> None:
+    """Lark names symbols with tokens of the grammar's text, which compare in
+    Python: as keys of the tables, each lookup of a token's type paid for it."""
+    parser = get_parser(BUILDER)
+    assert parser is not None
+    table = parser.parser.parser._parse_table
+    keys = {key for actions in table.states.values() for key in actions}
+    assert keys
+    assert {type(key) for key in keys} == {str}
+    assert {type(rule.origin.name) for rule in parser.rules} == {str}
+    assert {type(terminal.name) for terminal in parser.terminals} == {str}

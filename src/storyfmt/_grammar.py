@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import io
 import marshal
 import os
 import pickle
@@ -58,10 +59,16 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
+_FORMAT = 2
+"""The form of what is kept in the user's cache: changing what is pickled, or
+how, changes this number, so that no older pickle is read back."""
+
+
 def _cache_file(grammar: str, transformer: object, kind: str, suffix: str = "") -> str | bool:
     """Where to keep ``kind`` of thing built from ``grammar`` and ``transformer``
     by this lark and this Python."""
-    key = f"{grammar}{type(transformer).__qualname__}{lark.__version__}{sys.version}"
+    name = type(transformer).__qualname__
+    key = f"{grammar}{name}{lark.__version__}{sys.version}{_FORMAT}"
     return cache_file(key, kind, suffix)
 
 
@@ -142,6 +149,11 @@ class _Pickler(pickle.Pickler):
         return "left out" if id(obj) in self.left_out else None
 
     def reducer_override(self, obj: object) -> Any:
+        # Lark names its symbols with the tokens of the grammar's own text: as
+        # plain strings, as Lark's cache gives them, they compare in C when the
+        # parser looks up the next token's type (a Token compares in Python).
+        if type(obj) is Token:
+            return str, (str.__str__(obj),)
         # Each is pickled once (as any object, it is memoized) and named.
         if isinstance(obj, types.ModuleType):
             return importlib.import_module, (obj.__name__,)
@@ -161,28 +173,32 @@ class _Unpickler(pickle.Unpickler):
 
 def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> Lark:
     """The parser ``build`` makes, from the pickle at ``path`` when there is one
-    this Python, this lark and this grammar made; else built, and pickled there.
-    Either way its rules' callbacks are those of :func:`_streamline`."""
-    parser = None
+    this Python, this lark and this grammar made; else built, pickled there, and
+    read back (the first process parses with what every later one reads). Its
+    rules' callbacks are those of :func:`_streamline`."""
     if isinstance(path, str):
         try:
             with open(path, "rb") as handle:
-                loaded, makers = _Unpickler(handle, transformer).load()
-            if isinstance(loaded, Lark):
-                _read_makers(makers)
-                parser = loaded
+                return _loaded(handle.read(), transformer)
         except Exception:  # no pickle yet, or one that does not load: build anew
             pass
-    if parser is None:
-        _regexcache.keep()
-        parser = build()
-        # Lark's patterns for reading the grammar: the next process reads the pickle.
-        _regexcache.SHARED.leave_out()
-        _streamline(parser, transformer)
-        if isinstance(path, str):
-            kept = (parser, _makers_code())
-            save(path, lambda handle: _Pickler(handle, parser).dump(kept))
-        return parser
+    _regexcache.keep()
+    parser = build()
+    # Lark's patterns for reading the grammar: the next process reads the pickle.
+    _regexcache.SHARED.leave_out()
+    _streamline(parser, transformer)
+    kept = io.BytesIO()
+    _Pickler(kept, parser).dump((parser, _makers_code()))
+    if isinstance(path, str):
+        save(path, lambda handle: handle.write(kept.getvalue()))
+    return _loaded(kept.getvalue(), transformer)
+
+
+def _loaded(data: bytes, transformer: object) -> Lark:
+    parser, makers = _Unpickler(io.BytesIO(data), transformer).load()
+    if not isinstance(parser, Lark):
+        raise TypeError(f"not a parser: {type(parser).__name__}")
+    _read_makers(makers)
     _streamline(parser, transformer)
     return parser
 
