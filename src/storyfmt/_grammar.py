@@ -190,7 +190,7 @@ def _built(build: Callable[[], Lark], transformer: object, path: str | bool) -> 
     kept = io.BytesIO()
     _Pickler(kept, parser).dump((parser, _makers_code()))
     if isinstance(path, str):
-        save(path, lambda handle: handle.write(kept.getvalue()))
+        save(path, kept.getvalue())
     return _loaded(kept.getvalue(), transformer)
 
 

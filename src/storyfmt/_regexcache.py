@@ -127,8 +127,7 @@ class Patterns:
         if len(self.programs) + len(new) > _MOST:
             self.programs = {}
         self.programs.update(((key[1], key[2]), program(key[1], key[2])) for key in new)
-        entries = list(self.programs.values())
-        save(self.path, lambda handle: handle.write(marshal.dumps(entries)))
+        save(self.path, marshal.dumps(list(self.programs.values())))
 
 
 def _shared() -> Patterns:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@cache  # the grammar is read by the pattern cache, then by the parser
 def shipped_text(relative: str) -> str:
     """The text of a file of the source tree, by its path there (``grammar/story.lark``).
 

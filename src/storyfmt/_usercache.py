@@ -11,9 +11,7 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 
 def cache_file(key: str, kind: str, suffix: str = "") -> str | bool:
@@ -37,13 +35,13 @@ def cache_file(key: str, kind: str, suffix: str = "") -> str | bool:
     return str(folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}{suffix}")
 
 
-def save(path: str, write: Callable[[BinaryIO], object]) -> None:
+def save(path: str, data: bytes) -> None:
     """Write a cache file whole or not at all (another process may be reading
     it); a cache is only ever a saving, so a failure to write is no error."""
     temporary = f"{path}.{os.getpid()}"
     try:
         with open(temporary, "wb") as handle:
-            write(handle)
+            handle.write(data)
         os.replace(temporary, path)
     except Exception:
         with contextlib.suppress(OSError):
