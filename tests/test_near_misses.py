@@ -12,11 +12,11 @@ import sys
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import storyfmt
-from storyfmt._nearmiss import _WHITESPACE, _letters, _too_long, _words, loosely, near_miss
+from storyfmt._nearmiss import _WHITESPACE, loosely, near_miss, near_misses
 from storyfmt._vocabulary import STATS_FIELDS, headings_of
 
 
@@ -202,25 +202,64 @@ def test_the_quick_look_at_a_long_line_knows_every_kind_of_whitespace() -> None:
     assert set(_WHITESPACE) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    st.text(st.sampled_from("ab ’‘'`:.!?0123456789\t\u00a0\u2003ßK"), max_size=70)
-    | st.builds(
-        lambda word, pad, end: pad + word.replace(" ", pad or " ") + end,
-        st.sampled_from([*headings_of("card"), *headings_of("brief"), *STATS_FIELDS]),
-        st.sampled_from(["", " ", "  \t ", "\u00a0" * 20, "’" * 30]),
-        st.sampled_from(["", ":", "!!!", " 15", "?" * 40, " 1234567890" * 4]),
-    )
+_LINES = st.text(
+    st.sampled_from("ab ’‘'`:.!?0123456789\t\u00a0\u2003ßK\u212a\ufb01"), max_size=70
+) | st.builds(
+    lambda word, pad, end: pad + word.replace(" ", pad or " ") + end,
+    st.sampled_from([*headings_of("card"), *headings_of("brief"), *STATS_FIELDS]),
+    st.sampled_from(["", " ", "  \t ", "\u00a0" * 20, "’" * 30, "ß", "\ud800"]),
+    st.sampled_from(["", ":", "!!!", " 15", "?" * 40, " 1234567890" * 4]),
 )
-def test_the_quick_look_at_a_long_line_never_passes_over_a_near_miss(line: str) -> None:
+
+
+def _every_line(lines: list[str], most: int) -> list[int]:
+    return list(range(len(lines)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINES, max_size=4))
+# At the most letters a near-miss can hold, and with a long count after it.
+@example(["youre alll caught upp", "beyond thee headliness", "politicall leaningg"])
+@example(["the breakdown 12345678901234567890", "The  Breakdown\u00a0 00000000000000000000007"])
+def test_the_quick_look_at_long_lines_never_passes_over_a_near_miss(lines: list[str]) -> None:
     for words in (headings_of("card"), headings_of("brief"), tuple(STATS_FIELDS)):
-        if _too_long(line, _words(words).most):
-            with mock.patch("storyfmt._nearmiss._too_long", return_value=False):
-                assert near_miss(line, words) is None, line
-            assert _letters(line) > _words(words).most
+        quick = (list(near_misses(lines, words)), [near_miss(line, words) for line in lines])
+        with (
+            mock.patch("storyfmt._nearmiss._short_lines", _every_line),
+            mock.patch("storyfmt._nearmiss._kept", return_value=b""),
+        ):
+            every = (list(near_misses(lines, words)), [near_miss(line, words) for line in lines])
+        assert quick == every
 
 
 @given(st.text(st.sampled_from("aB ’‘'`:.!?9\t\n\u00a0\u2003ßİ"), max_size=30))
 def test_a_loose_reading_drops_what_it_says(line: str) -> None:
     oracle = re.sub(r"\s+", " ", re.sub(r"[\s:.!?]+$", "", re.sub("['’‘`]", "", line.casefold())))
     assert loosely(line) == oracle.strip()
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters left out, added or changed between ``a`` and ``b`` (no swaps)."""
+    row = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (char != other)))
+        row = current
+    return row[-1]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(headings_of("brief"), headings_of("card")), (headings_of("card"), tuple(STATS_FIELDS))],
+)
+def test_no_line_is_near_a_word_of_both_lists_checked_at_once(
+    one: tuple[str, ...], other: tuple[str, ...]
+) -> None:
+    # A card's title is checked against both kinds' headings, and a Story Stats
+    # key against the headings and the keys, in one pass. A line within the
+    # typos of a word of each would put the two words at most the sum of their
+    # typos apart, each swap counted as two edits.
+    for a, b in ((a, b) for a in one for b in other):
+        allowed = sum(2 if len(loosely(word)) >= 12 else 1 for word in (a, b))
+        assert _edits(loosely(a), loosely(b)) > 2 * allowed, (a, b)

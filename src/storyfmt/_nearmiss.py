@@ -6,22 +6,28 @@ fixes, and the editor's hints."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from storyfmt._diagnostics import quote
 
 # Every character str.split() takes for whitespace (what a loose reading
-# drops), and what it may drop from the end of a line: whitespace,
-# apostrophes, and the punctuation and digits :func:`_letters` strips there.
+# drops), and the bytes a quick count of a line's letters leaves out: the
+# ASCII characters a loose reading may drop (whitespace, apostrophes, end
+# punctuation and a count's digits) but the line break, and every byte of a
+# character beyond ASCII.
 _WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_DROPPABLE_END = _WHITESPACE + "'`\u2018\u2019:.!?0123456789"
-_ASCII_DROPPED = ("".join(char for char in _WHITESPACE if char.isascii()) + "'`").encode()
 _END_PUNCTUATION = _WHITESPACE + ":.!?"
+_UNCOUNTED = bytes(
+    byte
+    for byte in range(256)
+    if byte >= 0x80 or (chr(byte) in _END_PUNCTUATION + "'`0123456789" and byte != ord("\n"))
+)
+_AS_X = bytes(byte if byte == ord("\n") else ord("x") for byte in range(256))
 _COUNT = re.compile(r"^(.*?)\s*([0-9]+)$")
 _DIGITS = frozenset("0123456789")
 
@@ -34,13 +40,9 @@ def loosely(line: str) -> str:
     >>> loosely("  What\u2019s\u00a0Next?  "), loosely("Top  Keywords:")
     ('whats next', 'top keywords')
     """
-    text = _without_apostrophes(line.casefold()).rstrip(_END_PUNCTUATION)
-    return " ".join(text.split())
-
-
-def _without_apostrophes(text: str) -> str:
     # str.replace is many times quicker than str.translate or re.sub here.
-    return text.replace("'", "").replace("`", "").replace("\u2019", "").replace("\u2018", "")
+    text = line.casefold().replace("'", "").replace("`", "").replace("\u2019", "")
+    return " ".join(text.replace("\u2018", "").rstrip(_END_PUNCTUATION).split())
 
 
 def typos(a: str, b: str, limit: int) -> int:
@@ -78,63 +80,55 @@ class _Target(NamedTuple):
     loose: str
     typos: int
     """The typos allowed: two in a word of twelve letters or more, one in a shorter one."""
-    fewest: int
-    """The fewest letters a line that nearly is the word can hold, spaces aside."""
-    most: int
-    """The most letters a line that nearly is the word can hold, spaces aside."""
-    kinds: frozenset[str]
-    """The letters of the word read loosely, each once."""
+    letters: bytes
+    """The letters of the word read loosely (all ASCII), to strike from a line."""
 
 
 class _Words(NamedTuple):
     """The words of the format a line is compared with, ready for comparing."""
 
-    targets: tuple[_Target, ...]
+    near: dict[int, tuple[_Target, ...]]
+    """The words a line may nearly be, by the letters it holds (spaces aside):
+    a typo adds or takes one letter at most, so a word is listed under the
+    counts within its typos of its own."""
     most: int
     """The most letters a line that nearly is any of the words can hold."""
 
 
 @lru_cache(maxsize=16)
 def _words(words: tuple[str, ...]) -> _Words:
-    found = []
+    near: dict[int, list[_Target]] = {}
     for word in words:
         loose = loosely(word)
         limit = 2 if len(loose) >= 12 else 1
         letters = len(loose.replace(" ", ""))
-        found.append(
-            _Target(word, loose, limit, letters - limit, letters + limit, frozenset(loose))
-        )
-    return _Words(tuple(found), max((target.most for target in found), default=0))
+        target = _Target(word, loose, limit, loose.encode("ascii"))
+        for count in range(letters - limit, letters + limit + 1):
+            near.setdefault(count, []).append(target)
+    return _Words({count: tuple(found) for count, found in near.items()}, max(near, default=0))
 
 
-def _too_long(line: str, most: int) -> bool:
-    """Whether a line surely holds more than ``most`` letters, read loosely.
+def _kept(text: str) -> bytes:
+    """An ``x`` for each ASCII character of ``text`` that a loose reading keeps,
+    and its line breaks: never more than the letters :func:`_near_miss` counts
+    in a line."""
+    return text.encode("utf-8", "surrogatepass").translate(_AS_X, _UNCOUNTED)
+
+
+def _short_lines(lines: Sequence[str], most: int) -> list[int]:
+    """The indexes of the ``lines`` that may hold at most ``most`` letters read
+    loosely; a line never does if it is not among them.
 
     Most lines of a story (answers, paragraphs) are far longer than any word of
-    the format, and this tells so from their first characters. What it counts
-    is never more than :func:`_letters` counts: the characters before any a
-    loose reading may drop at the end, other than whitespace and apostrophes.
+    the format, and their first characters tell so: this counts what
+    :func:`_kept` keeps of each line's start, for all the lines at once. Every
+    line is long when each of its line breaks is followed by more than
+    ``most`` ``x``.
     """
-    head = line.rstrip(_DROPPABLE_END)[: 2 * most + 16]
-    if head.isascii():  # the quick way, in bytes
-        return len(head.encode().translate(None, _ASCII_DROPPED)) > most
-    head = "".join(head.split())
-    apostrophes = head.count("'") + head.count("`") + head.count("\u2018") + head.count("\u2019")
-    return len(head) - apostrophes > most
-
-
-def _letters(line: str) -> int:
-    """How many letters a line holds when read loosely, without its spaces and
-    a count at its end: exactly, for ASCII text (lower case may give more, as
-    ``ß`` is ``ss``). Most lines of a story are too long or too short to be
-    near any word of the format, and this tells so without reading them further."""
-    if line.isascii():  # the quick way: the only spaces are the space and the tab
-        text = line.replace("'", "").replace("`", "").rstrip(" \t:.!?")
-        text = text.rstrip("0123456789").rstrip(" \t") or text
-        return len(text) - text.count(" ") - text.count("\t")
-    text = " ".join(_without_apostrophes(line).split()).rstrip(" :.!?")
-    text = text.rstrip("0123456789").rstrip(" ") or text
-    return len(text) - text.count(" ")
+    counted = _kept(f"\n%.{2 * most}s" * len(lines) % tuple(lines))
+    if counted.count(b"\n" + b"x" * (most + 1)) == len(lines):
+        return []
+    return [index for index, kept in enumerate(counted.split(b"\n")[1:]) if len(kept) <= most]
 
 
 class NearMiss(NamedTuple):
@@ -162,47 +156,44 @@ def near_miss(line: str, words: Iterable[str]) -> NearMiss | None:
     True
     """
     known = _words(words if isinstance(words, tuple) else tuple(words))
-    return None if _too_long(line, known.most) else _near_miss(line, known)
+    # A line no longer than the most letters needs no count of them.
+    if len(line) <= known.most or len(_kept(line)) <= known.most:
+        return _near_miss(line, known)
+    return None
 
 
-def near_misses(lines: Iterable[str], words: Iterable[str]) -> Iterator[tuple[int, NearMiss]]:
-    """The number and the near-miss of each of ``lines`` that :func:`near_miss`
+def near_misses(lines: Sequence[str], words: Iterable[str]) -> Iterator[tuple[int, NearMiss]]:
+    """The index and the near-miss of each of ``lines`` that :func:`near_miss`
     finds one for: the lines of a whole story at once, most passed over at a glance.
 
     >>> list(near_misses(["Top Keyword", "A long answer about the summit.", ""], ["Top Keywords"]))
     [(0, NearMiss(meant='Top Keywords', how='misspelt'))]
     """
     known = _words(words if isinstance(words, tuple) else tuple(words))
-    most = known.most
-    for number, line in enumerate(lines):
-        if not _too_long(line, most) and (miss := _near_miss(line, known)) is not None:
-            yield number, miss
+    for index in _short_lines(lines, known.most):
+        if (miss := _near_miss(lines[index], known)) is not None:
+            yield index, miss
 
 
 def _near_miss(line: str, known: _Words) -> NearMiss | None:
-    letters = _letters(line)
-    exact = line.isascii()  # no letter that lower case makes two
-    targets = [
-        target
-        for target in known.targets
-        if letters <= target.most and (letters >= target.fewest or not exact)
-    ]
-    if not targets:
-        return None
     loose = loosely(line)
     count = ""
     found = _COUNT.match(loose) if loose[-1:] in _DIGITS else None
     if found is not None and found.group(1):
         loose, count = found.group(1), " " + found.group(2)
+    targets = known.near.get(len(loose) - loose.count(" "))
+    if targets is None:
+        return None
+    # Each character beyond ASCII is one '?', which no word holds.
+    characters = loose.encode("ascii", "replace")
     best: list[tuple[int, str]] = []
-    kinds = set(loose)
-    for target in targets:
-        if loose == target.loose:
-            best.append((0, target.word))
-        elif len(kinds - target.kinds) > target.typos:
-            continue  # each letter the word lacks costs a typo at least
-        elif (distance := typos(loose, target.loose, target.typos)) <= target.typos:
-            best.append((distance, target.word))
+    for word, target, limit, letters in targets:
+        if loose == target:
+            best.append((0, word))
+        elif len(characters.translate(None, letters)) > limit:
+            continue  # each character the word lacks costs a typo
+        elif (distance := typos(loose, target, limit)) <= limit:
+            best.append((distance, word))
     if not best:
         return None
     best.sort()

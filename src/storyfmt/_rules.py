@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
-from itertools import chain
+from functools import cache, partial
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from storyfmt._codes import Rule
@@ -52,13 +53,8 @@ def _append(span: Span | None, text: str, message: str) -> Fix | None:
 def _repeats(
     rule: Rule, noun: str, items: Sequence[str], path: Callable[[int], Path_], where: Where
 ) -> Iterator[Diagnostic]:
-    """A warning at each item equal to an earlier one; ``path`` gives an item's path.
-
-    Most stories repeat nothing, which a set tells at once; only a repeated
-    item and its first are placed.
-    """
-    if len(set(items)) == len(items):
-        return
+    """A warning at each item equal to an earlier one; ``path`` gives an item's
+    path. Only a repeated item and its first are placed."""
     first: dict[str, int] = {}
     placed_first: dict[int, Span | None] = {}  # each first placed once, however often repeated
     for index, item in enumerate(items):
@@ -78,8 +74,35 @@ def _repeats(
         yield placed(rule, span, f"{noun} {quote(item)} is given twice{place}")
 
 
-def _item_path(field: str, index: int) -> Path_:
-    return (field, index)
+def _question_path(index: int) -> Path_:
+    return ("further_learning", index, "question")
+
+
+def _point_path(index: int) -> Path_:
+    return ("breakdown", "points", index)
+
+
+def _tag_path(index: int) -> Path_:
+    return ("tags", index)
+
+
+def _keyword_path(index: int) -> Path_:
+    return ("keywords", index)
+
+
+_QUESTION, _ANSWER = itemgetter("question"), itemgetter("answer")
+
+# The rules' own words, made once: a member of an enum is slow to look up.
+_VOCABULARY_RULES = (
+    ("Status", "status", Rule.UNKNOWN_STATUS),
+    ("Political leaning", "political_leaning", Rule.UNKNOWN_LEANING),
+)
+_REPEAT_RULES = (
+    (Rule.DUPLICATE_QUESTION, "the question", _question_path),
+    (Rule.DUPLICATE_POINT, "the point", _point_path),
+    (Rule.DUPLICATE_TAG, "the tag", _tag_path),
+    (Rule.DUPLICATE_TAG, "the keyword", _keyword_path),
+)
 
 
 def check_rules(
@@ -90,17 +113,9 @@ def check_rules(
     ``where`` places a value by its path; warnings come in the order of the rules.
     """
     stats = fields.get("stats") or {}
-    for key, field, known, rule in (
-        ("Status", "status", vocabulary.status, Rule.UNKNOWN_STATUS),
-        (
-            "Political leaning",
-            "political_leaning",
-            vocabulary.political_leaning,
-            Rule.UNKNOWN_LEANING,
-        ),
-    ):
+    for key, field, rule in _VOCABULARY_RULES:
         value = stats.get(field)
-        if value is not None and value not in known:
+        if value is not None and value not in (known := getattr(vocabulary, field)):
             yield (
                 placed(
                     rule,
@@ -109,38 +124,28 @@ def check_rules(
                     hint="known values: " + ", ".join(known),
                 )
             )
-    for number, item in enumerate(fields.get("further_learning") or ()):
-        if not item["question"].endswith("?"):
-            span = where(("further_learning", number, "question"))
-            yield (
-                placed(
-                    Rule.QUESTION_MARK,
-                    span,
-                    f"the question {quote(item['question'])} does not end with '?'",
-                    fix=_append(span, "?", "end the question with '?'"),
+    questions = [*map(_QUESTION, fields.get("further_learning") or ())]
+    # Most stories' questions all end with '?', which one pass in C tells.
+    if not all(map(str.endswith, questions, repeat("?"))):
+        for number, question in enumerate(questions):
+            if not question.endswith("?"):
+                span = where(("further_learning", number, "question"))
+                yield (
+                    placed(
+                        Rule.QUESTION_MARK,
+                        span,
+                        f"the question {quote(question)} does not end with '?'",
+                        fix=_append(span, "?", "end the question with '?'"),
+                    )
                 )
-            )
-    questions = [item["question"] for item in fields.get("further_learning") or ()]
-    yield from _repeats(
-        Rule.DUPLICATE_QUESTION,
-        "the question",
-        questions,
-        lambda index: ("further_learning", index, "question"),
-        where,
-    )
     breakdown = fields.get("breakdown") or {}
     points = breakdown.get("points") or ()
-    yield from _repeats(
-        Rule.DUPLICATE_POINT,
-        "the point",
-        points,
-        lambda index: ("breakdown", "points", index),
-        where,
-    )
-    for field, noun in (("tags", "the tag"), ("keywords", "the keyword")):
-        yield from _repeats(
-            Rule.DUPLICATE_TAG, noun, fields.get(field) or (), partial(_item_path, field), where
-        )
+    tags, keywords = fields.get("tags") or (), fields.get("keywords") or ()
+    # Most stories repeat nothing, which a set tells at once.
+    lists = (questions, points, tags, keywords)
+    for items, (rule, noun, path) in zip(lists, _REPEAT_RULES, strict=True):
+        if len(set(items)) != len(items):
+            yield from _repeats(rule, noun, items, path, where)
     count = breakdown.get("count")
     if count is not None and count < len(points):
         yield (
@@ -150,7 +155,6 @@ def check_rules(
                 f"The Breakdown shows {count} but lists {len(points)} points",
             )
         )
-    tags, keywords = fields.get("tags"), fields.get("keywords")
     if tags and keywords and list(tags) != list(keywords):
         tag_span = where(("tags",))
         place = f" (line {tag_span.line})" if tag_span is not None else ""
@@ -162,6 +166,14 @@ def check_rules(
 
 
 _RANK_LIKE = re.compile(r"#[ \t]*([0-9]+)")
+
+# What a card's title or Story Stats key may nearly be, each checked against
+# both lists at once. The words of one list are so far from those of the other
+# that no line is near a word of each (a test shows it), so a line's near-miss
+# is the one it has when each list is checked alone.
+_BRIEF_HEADINGS = headings_of("brief")
+_TITLE_WORDS = (*_BRIEF_HEADINGS, *headings_of("card"))
+_KEY_WORDS = (*headings_of("card"), *STATS_FIELDS)
 
 
 def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
@@ -181,10 +193,14 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
 
     source: list[str] = []
 
-    def warn(number: int, what: str, meant: str) -> Diagnostic:
+    def story_lines() -> list[str]:
+        """The story's lines, split when the first warning needs them."""
         if not source:
             source.extend(parsed.text.split("\n"))
-        raw = source[number - 1]
+        return source
+
+    def warn(number: int, what: str, meant: str) -> Diagnostic:
+        raw = story_lines()[number - 1]
         found = raw.strip(" \t")
         column = len(raw) - len(raw.lstrip(" \t")) + 1
         return diagnostic(
@@ -206,13 +222,12 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
         )
 
     if kind == "brief":
-        lines = parsed.text.split("\n")
-        for index, slip in near_misses(lines, headings):
+        for index, slip in near_misses(story_lines(), headings):
             # The section the line is in: the nearest heading above it, if any.
             section = next(
                 (
                     found
-                    for line in reversed(lines[:index])
+                    for line in reversed(story_lines()[:index])
                     if (found := section_of(line.strip(" \t"), kind))
                 ),
                 None,
@@ -224,13 +239,11 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
     if title is not None and "title" in fields:
         text = fields["title"]
         rank = _RANK_LIKE.fullmatch(text)
-        brief = near_miss(text, headings_of("brief"))
         if rank is not None:
             yield warn(title, "the title", rank.group(1))
-        elif brief is not None:
-            yield warn(title, "the title of a card", brief.meant)
-        elif (miss := near_miss(text, headings)) is not None:
-            yield warn(title, "the title", miss.meant)
+        elif (miss := near_miss(text, _TITLE_WORDS)) is not None:
+            what = "the title of a card" if miss.meant in _BRIEF_HEADINGS else "the title"
+            yield warn(title, what, miss.meant)
     headline = line_of("headline")
     if headline is not None and fields.get("headline", "").endswith("/"):
         yield warn(headline, "the headline", as_tag_line(fields["headline"]))
@@ -239,22 +252,20 @@ def _near_misses(parsed: Parsed) -> Iterator[Diagnostic]:
         start = line_of("stats", "other", key, "[key]")
         if start is None:
             continue
-        miss = near_miss(key, headings)
-        if miss is not None:
-            yield warn(start, "a Story Stats key", miss.meant)
-        elif (miss := near_miss(key, STATS_FIELDS)) is not None:
-            yield warn(start, "another Story Stats key", miss.meant)
-    # The questions and answers, all their lines at once.
-    parts = ("question", "answer")
-    values = [item[part] for item in fields.get("further_learning") or () for part in parts]
-    lines = "\n".join(values).split("\n")
+        if (miss := near_miss(key, _KEY_WORDS)) is not None:
+            what = "another Story Stats key" if miss.meant in STATS_FIELDS else "a Story Stats key"
+            yield warn(start, what, miss.meant)
+    # The lines of all the questions, then of all the answers, at once.
+    items = fields.get("further_learning") or ()
+    values = [*map(_QUESTION, items), *map(_ANSWER, items)]
+    # Most questions and answers are one line each.
+    lines = values if "\n" not in "".join(values) else "\n".join(values).split("\n")
     owner, first = 0, 0  # the value the lines from ``first`` on belong to
     for index, slip in near_misses(lines, headings):
         while index > first + values[owner].count("\n"):
             first += values[owner].count("\n") + 1
             owner += 1
-        number, which = divmod(owner, 2)
-        part = parts[which]
+        number, part = (owner, "question") if owner < len(items) else (owner - len(items), "answer")
         start = line_of("further_learning", number, part)
         if start is not None:
             what = "a question" if part == "question" else "a line of an answer"
@@ -266,15 +277,16 @@ def _warnings(
     story: StoryCard | StoryBrief | None,
     where: Where,
     house: House,
-    lines: int,
+    lines: Callable[[], int],
 ) -> Iterator[Diagnostic]:
-    """The warnings of a story of ``lines`` lines, from its fields: storyfmt's
+    """The warnings of a story of ``lines()`` lines, from its fields: storyfmt's
     own, then, when the story is valid (``story`` is its model), those of the
     selected rules, which judge only a story without errors (a part that could
-    not be read would look missing to them)."""
+    not be read would look missing to them). The lines are counted only to
+    check where a rule placed its warnings."""
     yield from check_rules(fields, where, house.vocabulary)
-    if story is not None:
-        yield from house.check(story, where, lines)
+    if story is not None and house.rules:
+        yield from house.check(story, where, lines())
 
 
 def _at_value(locate: Locate, path: Path_) -> Span:
@@ -282,7 +294,9 @@ def _at_value(locate: Locate, path: Path_) -> Span:
     return locate(path, False)
 
 
-def _story_warnings(reading: Reading, house: House, lines: int) -> Iterator[Diagnostic]:
+def _story_warnings(
+    reading: Reading, house: House, lines: Callable[[], int]
+) -> Iterator[Diagnostic]:
     """The warnings of a story read from JSON or YAML, placed by its locator.
 
     They offer no fix: an edit placed by lines and columns of story text would
@@ -340,17 +354,16 @@ def diagnose(
     if form == "text":
         story, parsed = parse_text(source, kind)
         errors = parsed.problems
-        # A warning about a value on a line with an error would only echo the error.
-        faulty = {item.line for item in errors}
-        fields = {"kind": parsed.kind, **parsed.fields}
-        warnings: Iterable[Diagnostic] = (
-            item
-            for item in chain(
-                _near_misses(parsed),
-                _warnings(fields, story, parsed.span, house, parsed.text.count("\n") + 1),
-            )
-            if item.line not in faulty
+        warnings: Iterable[Diagnostic] = chain(
+            _near_misses(parsed),
+            _warnings(
+                parsed.fields, story, parsed.span, house, lambda: parsed.text.count("\n") + 1
+            ),
         )
+        if errors:
+            # A warning about a value on a line with an error would only echo the error.
+            faulty = {item.line for item in errors}
+            warnings = (item for item in warnings if item.line not in faulty)
     elif form in ("json", "yaml", "jsonl"):
         if not isinstance(source, (str, bytes)):
             raise TypeError(f"a story is read from str or bytes, not {type(source).__name__}")
@@ -363,7 +376,7 @@ def diagnose(
         else:
             readings = [read_json(source) if form == "json" else read_yaml(source)]
             errors = readings[0].problems
-        lines = len(source_lines(source))
+        lines = cache(lambda: len(source_lines(source)))
         warnings = (item for reading in readings for item in _story_warnings(reading, house, lines))
     else:
         raise ValueError(f"form must be 'text', 'json', 'yaml' or 'jsonl', not {form!r}")
