@@ -303,7 +303,7 @@ class Builder:
         (bullet,) = children
         if isinstance(bullet, Stand):
             return None
-        text = str(bullet.value).lstrip(" \t")[1:].strip(" \t\n")
+        text: str = bullet.value.lstrip(" \t")[1:].strip(" \t\n")
         return text, bullet.line or 0, bullet.start_pos or 0
 
     def breakdown(self, children: list[Any]) -> Part:
