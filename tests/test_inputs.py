@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 import storyfmt
-from storyfmt import Diagnostic, StoryCard, StoryFormatError
+from storyfmt import Diagnostic, Stats, StoryCard, StoryFormatError
 from storyfmt._rules import Form
 
 COMMAND = Path(sys.executable).parent / ("storyfmt.exe" if os.name == "nt" else "storyfmt")
@@ -108,6 +108,22 @@ def test_yaml_values_are_located_from_the_nodes() -> None:
     with pytest.raises(StoryFormatError) as raised:
         storyfmt.from_yaml(text)
     assert raised.value.diagnostics == found
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("inside", ["\u2028", "\u2029", "\x85", "\r"])
+def test_yaml_is_located_in_lines_that_end_at_line_feeds(inside: str, end: str) -> None:
+    # PyYAML also ends a line at these; an editor shows them within the line.
+    text = f'kind: card{end}title: "a{inside}b"{end}rank: x{end}'
+    assert where(storyfmt.validate(text, form="yaml")) == [("SF402", 3, 7)]
+    text += f"headline: &a H{end}"
+    assert where(storyfmt.validate(text, form="yaml")) == [("SF401", 4, 11)]
+
+
+def test_a_story_whose_text_holds_a_line_separator_reads_back_from_yaml() -> None:
+    stats = Stats(virality=1.2651789008686123, articles=10**15)
+    story = StoryCard(title="\u2028", stats=stats)
+    assert storyfmt.from_yaml(storyfmt.to_yaml(story)) == story
 
 
 @pytest.mark.parametrize(

@@ -482,13 +482,36 @@ def _yaml_loader() -> type[yaml.SafeLoader]:
     return cast(type[yaml.SafeLoader], getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _yaml_problem(error: yaml.YAMLError) -> Diagnostic:
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Where PyYAML ends a line: also at a CR, a NEL, U+2028 and U+2029, which an
+editor shows within a line."""
+
+
+def _yaml_place(text: str | bytes) -> Callable[[Any], tuple[int, int]]:
+    """The line and column of a PyYAML mark in ``text``, counted in lines that
+    end at LF, as every other place is."""
+    source = _without_bom(text)
+    starts: list[int] = []  # where each of PyYAML's lines starts, once asked
+
+    def place(mark: Any) -> tuple[int, int]:  # a Mark of PyYAML or of libyaml
+        if mark is None:
+            return 1, 1
+        if not starts:
+            starts.extend([0, *(found.end() for found in _YAML_BREAK.finditer(source))])
+        if len(starts) == source.count("\n") + 1:  # no line ends but at LF
+            return mark.line + 1, mark.column + 1
+        offset = min(starts[min(mark.line, len(starts) - 1)] + mark.column, len(source))
+        return source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
+
+    return place
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str | bytes) -> Diagnostic:
     """SF401 for YAML that does not parse, at the parser's position."""
     import yaml  # noqa: PLC0415
 
     if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, column = _yaml_place(text)(error.problem_mark or error.context_mark)
         reason = error.problem or error.context or "not valid YAML"
         return diagnostic(Rule.INVALID_JSON, line, column, f"invalid YAML: {reason}")
     return diagnostic(Rule.INVALID_JSON, 1, 1, f"invalid YAML: {error}")
@@ -509,8 +532,7 @@ def _refuse_aliases(text: str | bytes) -> None:
         return  # no anchor or alias is written without one of them: no need to scan
     for event in yaml.parse(text, Loader=_yaml_loader()):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            mark = event.start_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            line, column = _yaml_place(text)(event.start_mark)
             raise StoryFormatError(
                 [
                     diagnostic(
@@ -531,6 +553,8 @@ def _yaml_locator(text: str | bytes) -> Locate:
     without warnings costs nothing more.
     """
     import yaml  # noqa: PLC0415
+
+    place = _yaml_place(text)
 
     @lru_cache(maxsize=1)
     def composed() -> yaml.Node | None:
@@ -554,7 +578,8 @@ def _yaml_locator(text: str | bytes) -> Locate:
                 mark = node.start_mark
             else:
                 break
-        return Span(mark.line + 1, mark.column + 1, mark.column + 2)
+        line, column = place(mark)
+        return Span(line, column, column + 1)
 
     return locate
 
@@ -570,7 +595,7 @@ def read_yaml(text: str | bytes) -> Reading:
     except StoryFormatError as error:
         return Reading(None, error.diagnostics, _nowhere)
     except yaml.YAMLError as error:
-        return Reading(None, [_yaml_problem(error)], _nowhere)
+        return Reading(None, [_yaml_problem(error, text)], _nowhere)
     locate = _yaml_locator(text)
     wrong = _not_json(data)
     if wrong is not None:
