@@ -301,3 +301,12 @@ def test_a_question_run_into_its_answer_is_one_error() -> None:
     assert [(d.line, d.code, d.hint) for d in found] == [
         (6, "SF211", "put a blank line between a question and its answer")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "first"),
+    [("• one\nno marker\nnor here\nnor this\n• two\n", 6), ("no marker\nnor here\n• two\n", 5)],
+)
+def test_a_run_of_lines_without_a_marker_is_one_error(lines: str, first: int) -> None:
+    found = storyfmt.validate(f"T\n\nThe Breakdown\n\n{lines}")
+    assert [(d.line, d.code) for d in found] == [(first, "SF201")]

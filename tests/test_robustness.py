@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import storyfmt
 from storyfmt import StoryFormatError
 from storyfmt._grammar import grammar_text
-from storyfmt._vocabulary import BRIEF_HEADINGS, CARD_HEADINGS, MAX_LINE
+from storyfmt._source import check_characters
+from storyfmt._vocabulary import BRIEF_HEADINGS, CARD_HEADINGS, FORBIDDEN, MAX_LINE
 
 SOURCES = sorted((ROOT / "examples").glob("*.story")) + sorted((CORPUS / "valid").glob("*.txt"))
 _HEADINGS = [*sorted(CARD_HEADINGS | BRIEF_HEADINGS), "The Breakdown 3", "  • point"]
@@ -187,3 +188,17 @@ def test_pathological_input_finishes(name: str, tmp_path: Path) -> None:
     reported = json.loads(done.stdout)
     assert reported[0] == count
     assert (tuple(reported[1]) if count else None) == first
+
+
+@given(
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=40).map(
+        lambda text: text.replace("\r", "\n")
+    )
+)
+def test_the_character_check_reports_a_character_exactly_when_one_is_forbidden(
+    text: str,
+) -> None:
+    # The quick look that clears the usual story must never clear a bad one.
+    reported = {item.code for item in check_characters(text, from_bytes=False)[1]}
+    forbidden = FORBIDDEN.search(text) is not None
+    assert bool(reported - {"SF105"}) == forbidden, (text, reported)

@@ -59,7 +59,7 @@ def _accelerator() -> dict[str, Any] | None:
     return dict(cython.plugins)
 
 
-_FORMAT = 2
+_FORMAT = 3
 """The form of what is kept in the user's cache: changing what is pickled, or
 how, changes this number, so that no older pickle is read back."""
 
@@ -220,7 +220,7 @@ def _compile_lexer_patterns(parser: Lark) -> None:
 # On each reduction Lark looks up the rule's callback in a dict keyed by Rule
 # objects, whose hash and equality are Python methods, and the callback it
 # made filters the children through a generic wrapper; each helper rule of a
-# repetition (``point+``) builds a Tree, only for the rule above to take its
+# repetition (``BULLET+``) builds a Tree, only for the rule above to take its
 # children out again. The callbacks below give the transformer exactly the
 # children Lark's would (a test compares the two on the corpus), with less
 # work per reduction: helper rules build plain lists, extended in place.
@@ -270,7 +270,11 @@ def _reducer(kept: tuple[tuple[int, bool], ...], built: bool, single: bool) -> _
         return _MAKERS[shape]
     items = [f"*children[{index}]" if spliced else f"children[{index}]" for index, spliced in kept]
     if kept and kept[0][1]:  # left recursion: extend the list below, never copy it
-        body = f"values = children[{kept[0][0]}]\n        values += [{', '.join(items[1:])}]"
+        body = f"values = children[{kept[0][0]}]"
+        if len(items) == 2 and not kept[1][1]:
+            body += f"\n        values.append({items[1]})"
+        elif len(items) > 1:
+            body += f"\n        values += [{', '.join(items[1:])}]"
     else:
         body = f"values = [{', '.join(items)}]"
     result = "build(values)" if built else "values"

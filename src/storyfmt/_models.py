@@ -346,6 +346,29 @@ class Check:
         return core_schema.no_info_after_validator_function(self.check, handler(source))
 
 
+class _ItemsAsParsed:
+    """Takes a list of values the parser built as they are, without a call per
+    item: the parser built each with the item's type and checked its line.
+    JSON, and any other list, is validated item by item."""
+
+    @staticmethod
+    def _unless_parsed(
+        value: Any, handler: core_schema.ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        if info.context is PARSED and type(value) is list:
+            return tuple(value)
+        return handler(value)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        items = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=items,
+            python_schema=core_schema.with_info_wrap_validator_function(self._unless_parsed, items),
+        )
+
+
 def _lines(check: Callable[[str], str]) -> Check:
     """A validator that runs ``check``, unless the parser built the value."""
     return Check(check, lines=True)
@@ -585,7 +608,7 @@ class Breakdown(_Model):
     """
 
     count: Count | None = None
-    points: Annotated[tuple[Point, ...], Field(min_length=1)]
+    points: Annotated[tuple[Point, ...], Field(min_length=1), _ItemsAsParsed()]
 
 
 class QuestionAnswer(_Model):

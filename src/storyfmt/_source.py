@@ -95,6 +95,10 @@ def _long_lines(text: str) -> list[Diagnostic]:
     return found
 
 
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n"
+"""Printable ASCII, the tab and the line break: what no story need look at twice."""
+
+
 def check_characters(text: str, *, from_bytes: bool) -> tuple[str, list[Diagnostic]]:
     """Report over-long lines and characters no story may hold.
 
@@ -104,8 +108,12 @@ def check_characters(text: str, *, from_bytes: bool) -> tuple[str, list[Diagnost
     problems without repeating this one.
     """
     found = _long_lines(text) if len(text) > MAX_LINE else []
-    if text.replace("\n", " ").replace("\t", " ").isprintable():
-        return text, found  # the usual story: quicker to see than to search
+    # The usual story, quicker to clear than to search: with its printable
+    # ASCII, tabs and line breaks struck out, nothing or only printable
+    # characters are left.
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN)
+    if not rest or rest.decode("utf-8", "surrogatepass").isprintable():
+        return text, found
     first = FORBIDDEN.search(text)
     if first is None:
         return text, found

@@ -43,6 +43,37 @@ Place = Token | Span
 """Where a value stands: its line token, or the span of a part of a line."""
 
 
+class Points:
+    """Where each line of the Breakdown's points starts in the text: a card of a
+    million points keeps no object per point. Their line numbers, which only
+    a diagnostic needs, are counted when first asked for."""
+
+    __slots__ = ("_lines", "starts")
+
+    def __init__(self, starts: array[int]) -> None:
+        self.starts = starts
+        self._lines: array[int] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Points) and self.starts == other.starts
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Points({self.starts!r})"
+
+    def line(self, number: int, text: str) -> int:
+        """The line number of point ``number`` in ``text``."""
+        if self._lines is None:
+            self._lines = array("q")
+            line, counted = 1, 0
+            for start in self.starts:
+                line += text.count("\n", counted, start)
+                self._lines.append(line)
+                counted = start
+        return self._lines[number]
+
+
 class Part(NamedTuple):
     """One part of a story (the header or a section), ready to assemble."""
 
@@ -51,9 +82,8 @@ class Part(NamedTuple):
     fields: dict[str, Any]
     places: dict[Path_, Place]
     problems: list[Diagnostic]
-    points: tuple[array[int], array[int]] | None = None
-    """The Breakdown's points, placed by their line numbers and where their lines
-    start: a card of a million points keeps no object per point."""
+    points: Points | None = None
+    """Where the Breakdown's points stand."""
 
 
 class Stat(NamedTuple):
@@ -193,10 +223,11 @@ def _count(heading: Token) -> tuple[int | None, Diagnostic | None]:
 class Builder:
     """Builds each rule's field as the parser reduces it.
 
-    Lark calls the method named for each rule. The helper rules that the
-    grammar's repetitions make, and the inlined ``_`` rules, have no method:
-    Lark builds them a plain tree, whose children it then splices into the
-    rule above. (Not deriving from ``lark.Transformer`` spares each of them the
+    Lark calls the method named for each rule, and the method named for a
+    terminal (``BULLET``) on each of its tokens, as it shifts it. The helper
+    rules that the grammar's repetitions make, and the inlined ``_`` rules,
+    have no method: Lark builds them a plain tree, whose children it then
+    splices into the rule above. (Not deriving from ``lark.Transformer`` spares each of them the
     detour through ``Transformer.__default__``.)
     """
 
@@ -297,14 +328,13 @@ class Builder:
 
     # ---- The Breakdown, Top Keywords, Further Learning, footer
 
-    def point(self, children: list[Token]) -> tuple[str, int, int] | None:
-        # The line token is let go at once: a long Breakdown is never held as
-        # line tokens, only as its points.
-        (bullet,) = children
-        if isinstance(bullet, Stand):
-            return None
-        text: str = bullet.value.lstrip(" \t")[1:].strip(" \t\n")
-        return text, bullet.line or 0, bullet.start_pos or 0
+    def BULLET(self, bullet: Token) -> tuple[str, int] | Stand:
+        # Lark calls the method named for a terminal as it shifts the token, so
+        # a long Breakdown is held as its points, never as line tokens. A
+        # stand-in stays as it is, for the recovery to see what came last.
+        if type(bullet) is Stand:
+            return bullet
+        return bullet.value.lstrip(" \t")[1:].strip(" \t\n"), bullet.start_pos or 0
 
     def breakdown(self, children: list[Any]) -> Part:
         heading, *points = children
@@ -312,11 +342,11 @@ class Builder:
         count, problem = _count(heading)
         if problem is not None:
             part.problems.append(problem)
-        taken = [point for point in points if point is not None]
-        lines = array("q", [line for _, line, _ in taken])
-        starts = array("q", [start for _, _, start in taken])
-        part.fields["breakdown"] = {"count": count, "points": [text for text, _, _ in taken]}
-        return part._replace(points=(lines, starts))
+        if Stand in map(type, points):
+            points = [point for point in points if type(point) is not Stand]
+        starts = array("q", [start for _, start in points])
+        part.fields["breakdown"] = {"count": count, "points": [text for text, _ in points]}
+        return part._replace(points=Points(starts))
 
     def keywords(self, children: list[Token]) -> Part:
         heading, *line = children
@@ -397,19 +427,20 @@ class Parsed(NamedTuple):
     places: dict[Path_, Place]
     problems: list[Diagnostic]
     text: str = ""
-    points: tuple[array[int], array[int]] | None = None
+    points: Points | None = None
 
     def span(self, path: Path_) -> Span | None:
         """Where the value at ``path`` stands in the source, if the parser saw it."""
         if self.points is not None and len(path) == 3 and path[:2] == ("breakdown", "points"):
             number = path[2]
-            lines, starts = self.points
+            starts = self.points.starts
             if isinstance(number, int) and 0 <= number < len(starts):
                 start = starts[number]
                 match = _BULLET_START.match(self.text, start)
                 column = (match.end() if match else start) - start + 1
                 point = self.fields["breakdown"]["points"][number]
-                return Span(lines[number], column, column + len(point))
+                line = self.points.line(number, self.text)
+                return Span(line, column, column + len(point))
         place = self.places.get(path)
         if place is None or isinstance(place, Span):
             return place
