@@ -21,6 +21,7 @@ import storyfmt
 from storyfmt._diagnostics import Diagnostic
 from storyfmt._grammar import (
     START_RULES,
+    _cache_file,
     get_parser,
     grammar_text,
     parse_valid,
@@ -401,3 +402,16 @@ def test_the_tables_name_symbols_with_plain_strings() -> None:
     assert {type(key) for key in keys} == {str}
     assert {type(rule.origin.name) for rule in parser.rules} == {str}
     assert {type(terminal.name) for terminal in parser.terminals} == {str}
+
+
+def test_the_kept_parser_is_keyed_by_the_names_of_the_transformers_methods() -> None:
+    # The kept parser calls the transformer's methods by name: a build that
+    # gains or loses one (a terminal's, say) must not read an older parser.
+    class Transformer:
+        def breakdown(self, children: list[object]) -> object:
+            return children
+
+    before = _cache_file("grammar", Transformer(), "parser")
+    assert isinstance(before, str)
+    Transformer.BULLET = Transformer.breakdown  # type: ignore[attr-defined]
+    assert _cache_file("grammar", Transformer(), "parser") != before

@@ -66,9 +66,14 @@ how, changes this number, so that no older pickle is read back."""
 
 def _cache_file(grammar: str, transformer: object, kind: str, suffix: str = "") -> str | bool:
     """Where to keep ``kind`` of thing built from ``grammar`` and ``transformer``
-    by this lark and this Python."""
-    name = type(transformer).__qualname__
-    key = f"{grammar}{name}{lark.__version__}{sys.version}{_FORMAT}"
+    by this lark and this Python.
+
+    The names of the transformer's methods are part of the key: the parser
+    kept there calls them by name, for rules and for terminals alike.
+    """
+    builder = type(transformer)
+    names = ",".join(sorted(vars(builder)))
+    key = f"{grammar}{builder.__qualname__}{names}{lark.__version__}{sys.version}{_FORMAT}"
     return cache_file(key, kind, suffix)
 
 
