@@ -490,16 +490,22 @@ editor shows within a line."""
 def _yaml_place(text: str | bytes) -> Callable[[Any], tuple[int, int]]:
     """The line and column of a PyYAML mark in ``text``, counted in lines that
     end at LF, as every other place is."""
-    source = _without_bom(text)
-    starts: list[int] = []  # where each of PyYAML's lines starts, once asked
+
+    @lru_cache(maxsize=1)
+    def lines() -> tuple[str, list[int]] | None:
+        """The text and where each of PyYAML's lines starts in it, read when a
+        mark is first placed; None when its lines all end at LF."""
+        source = _without_bom(text)
+        starts = [0, *(found.end() for found in _YAML_BREAK.finditer(source))]
+        return None if len(starts) == source.count("\n") + 1 else (source, starts)
 
     def place(mark: Any) -> tuple[int, int]:  # a Mark of PyYAML or of libyaml
         if mark is None:
             return 1, 1
-        if not starts:
-            starts.extend([0, *(found.end() for found in _YAML_BREAK.finditer(source))])
-        if len(starts) == source.count("\n") + 1:  # no line ends but at LF
+        found = lines()
+        if found is None:
             return mark.line + 1, mark.column + 1
+        source, starts = found
         offset = min(starts[min(mark.line, len(starts) - 1)] + mark.column, len(source))
         return source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
 

@@ -227,8 +227,8 @@ class Builder:
     terminal (``BULLET``) on each of its tokens, as it shifts it. The helper
     rules that the grammar's repetitions make, and the inlined ``_`` rules,
     have no method: Lark builds them a plain tree, whose children it then
-    splices into the rule above. (Not deriving from ``lark.Transformer`` spares each of them the
-    detour through ``Transformer.__default__``.)
+    splices into the rule above. (Not deriving from ``lark.Transformer``
+    spares each of them the detour through ``Transformer.__default__``.)
     """
 
     # ---- header
