@@ -30,7 +30,7 @@ import lark
 import pydantic
 
 import storyfmt
-from storyfmt._grammar import get_parser
+from storyfmt._grammar import fast_parser, get_parser
 from storyfmt._parser import BUILDER
 
 if sys.version_info >= (3, 11):
@@ -404,7 +404,7 @@ def main() -> None:
     sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
     files = 500 if args.quick else 2_000
 
-    accelerated = get_parser(BUILDER, fast=True) is not None
+    accelerated = fast_parser(get_parser(BUILDER)) is not None
     print(f"CPU: {cpu_model()} ({os.cpu_count()} cores)")
     print(
         f"Python {platform.python_version()}, lark {lark.__version__},"

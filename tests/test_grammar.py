@@ -22,6 +22,7 @@ from storyfmt._diagnostics import Diagnostic
 from storyfmt._grammar import (
     START_RULES,
     _cache_file,
+    fast_parser,
     get_parser,
     grammar_text,
     parse_valid,
@@ -279,9 +280,9 @@ def test_an_unwritable_cache_dir_is_not_an_error(tmp_path: Path) -> None:
 
 _EVERY_RESULT = """
 import json, pathlib, sys, storyfmt
-from storyfmt._grammar import get_parser
+from storyfmt._grammar import fast_parser, get_parser
 from storyfmt._parser import BUILDER
-out = {"fast": get_parser(BUILDER, fast=True) is not None}
+out = {"fast": fast_parser(get_parser(BUILDER)) is not None}
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt")):
     data = path.read_bytes()
     diagnostics = storyfmt.validate(data)
@@ -351,19 +352,24 @@ def test_the_grammar_has_a_terminal_for_each_known_key_of_the_vocabulary() -> No
 _LARKS_OWN = Lark(grammar_text(), parser="lalr", start=list(START_RULES), transformer=Builder())
 
 
-def _built(parser: Lark, text: str, *, recover: bool) -> tuple[object, list[Diagnostic]]:
+def _built(
+    parser: Lark, text: str, *, recover: bool, fast: bool = False
+) -> tuple[object, list[Diagnostic]]:
     """What the transformer builds from ``text``, read as a card then as a brief,
-    mending its errors or stopping at the first."""
+    mending its errors or stopping at the first (on the line lexer, and on
+    lark-cython's parser with ``fast``; Lark's own parser, lexer and all, is
+    the reference)."""
     built: list[object] = []
     problems: list[Diagnostic] = []
     for kind in ("card", "brief"):
         try:
             recovery = Recovery(text, kind, problems)
-            built.append(
-                parse_with_recovery(parser, text, kind, recovery)
-                if recover
-                else parse_valid(parser, text, kind)
-            )
+            if recover:
+                built.append(parse_with_recovery(parser, text, kind, recovery))
+            elif parser is _LARKS_OWN:
+                built.append(parser.parse(text, start=kind))
+            else:
+                built.append(parse_valid(parser, text, kind, fast=fast))
         except UnexpectedInput:
             built.append("not a story")
     return built, problems
@@ -372,11 +378,11 @@ def _built(parser: Lark, text: str, *, recover: bool) -> tuple[object, list[Diag
 def _assert_built_as_by_lark(text: str) -> None:
     # Recovery runs on Lark's own parser only; lark-cython's reads valid stories.
     ours = get_parser(BUILDER)
-    assert ours is not None
     assert _built(ours, text, recover=True) == _built(_LARKS_OWN, text, recover=True)
-    fast = get_parser(BUILDER, fast=True)
-    if fast is not None:
-        assert _built(fast, text, recover=False) == _built(_LARKS_OWN, text, recover=False)
+    larks = _built(_LARKS_OWN, text, recover=False)
+    assert _built(ours, text, recover=False) == larks
+    if fast_parser(ours) is not None:
+        assert _built(ours, text, recover=False, fast=True) == larks
 
 
 def test_the_leaner_reductions_build_what_larks_own_build_on_the_corpus() -> None:

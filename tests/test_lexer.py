@@ -1,9 +1,11 @@
 """The line lexer gives the parser exactly the tokens Lark's own contextual
-lexer gives (but for where each ends as a line and column, which it leaves
-out), on valid, mutated and corpus stories, and fails where it fails."""
+lexer gives (but for where each ends, which it leaves out), on valid, mutated
+and corpus stories, and fails where it fails; made as lark-cython's tokens, the
+same."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,26 +23,40 @@ from storyfmt.testing import story_texts
 
 PARSER = Lark(grammar_text(), parser="lalr", start=list(START_RULES))
 
+
+def _cython_token() -> Any:
+    """lark-cython's class of tokens (``storyfmt[fast]``), None without it."""
+    try:
+        return importlib.import_module("lark_cython").Token
+    except ImportError:
+        return None
+
+
+CYTHON_TOKEN = _cython_token()
+
 Lexed = tuple[list[tuple[object, ...]], int | None]
 
 
-def _lex(text: str, start: Kind, line: bool) -> Lexed:
+def _lex(text: str, start: Kind, line: bool, make: Any = None) -> Lexed:
     """Every token the parser takes, and where the first error is (None if none)."""
     parser: Any = PARSER.parse_interactive(text, start=start)
     tokens: Iterator[Token] = (
-        line_lexer(PARSER).thread(text).lex(parser.parser_state)
+        line_lexer(PARSER).tokens(text, parser.parser_state.state_stack, make)
         if line
         else parser.lexer_thread.lex(parser.parser_state)
     )
     taken: list[tuple[object, ...]] = []
     try:
-        for token in tokens:
-            # Where a token ends as a line and column is not computed by the
-            # line lexer (nothing reads it); its end offset is.
-            taken.append(
-                (token.type, token.value, token.start_pos, token.line, token.column, token.end_pos)
-            )
-            parser.feed_token(token)
+        try:
+            for token in tokens:
+                taken.append((token.type, token.value, token.start_pos, token.line, token.column))
+                # Lark's parser takes Lark's tokens.
+                fed = token if make is None else Token(token.type, token.value, token.start_pos)
+                parser.feed_token(fed)
+        except EOFError:  # how the tokens made for lark-cython end
+            assert make is not None
+        else:
+            assert make is None
         parser.feed_eof()
     except UnexpectedCharacters as error:
         return taken, error.pos_in_stream
@@ -52,7 +68,10 @@ def _lex(text: str, start: Kind, line: bool) -> Lexed:
 
 def _assert_same_tokens(text: str) -> None:
     for start in ("card", "brief"):
-        assert _lex(text, start, line=True) == _lex(text, start, line=False)
+        larks = _lex(text, start, line=False)
+        assert _lex(text, start, line=True) == larks
+        if CYTHON_TOKEN is not None:
+            assert _lex(text, start, line=True, make=CYTHON_TOKEN) == larks
 
 
 _HEADINGS = [section.heading for section in SECTIONS]

@@ -3,19 +3,20 @@ place storyfmt reaches into Lark.
 
 The parsers use Lark's LALR parser with its contextual lexer, exactly as a
 plain ``lark.Lark.open("grammar/story.lark", parser="lalr")`` would, plus an
-inline transformer (no parse tree is built). With ``storyfmt[fast]`` the same
-grammar runs on lark-cython's lexer and parser. The tables are cached in the
-user's own cache directory, never in the shared temporary directory.
+inline transformer (no parse tree is built). With ``storyfmt[fast]`` valid
+stories are parsed on lark-cython's parser, from the same tables. The tables
+are cached in the user's own cache directory, never in the shared temporary
+directory.
 """
 
 from __future__ import annotations
 
-import copy
 import importlib
 import io
 import marshal
 import os
 import pickle
+import re
 import sys
 import types
 from collections.abc import Callable, Collection, Iterator
@@ -26,10 +27,8 @@ import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
-from lark.parser_frontends import ParsingFrontend
 from lark.parsers import lalr_analysis
 from lark.parsers.lalr_analysis import Reduce, Shift
-from lark.parsers.lalr_parser import LALR_Parser
 
 from storyfmt import _regexcache
 from storyfmt._shipped import shipped_text
@@ -43,20 +42,6 @@ START_RULES = ("story", "card", "brief")
 def grammar_text() -> str:
     """The text of the story grammar shipped with the package."""
     return shipped_text("grammar/story.lark")
-
-
-def _accelerator() -> dict[str, Any] | None:
-    """lark-cython's lexer and parser as Lark plugins (``storyfmt[fast]``), if installed.
-
-    Setting ``STORYFMT_PURE_PYTHON`` turns it off.
-    """
-    if os.environ.get("STORYFMT_PURE_PYTHON"):
-        return None
-    try:
-        cython = importlib.import_module("lark_cython")
-    except ImportError:
-        return None
-    return dict(cython.plugins)
 
 
 _FORMAT = 3
@@ -89,20 +74,9 @@ def _lark(grammar: str, transformer: object) -> Lark:
 
 
 @lru_cache(maxsize=4)
-def get_parser(transformer: object, *, fast: bool = False) -> Lark | None:
+def get_parser(transformer: object) -> Lark:
     """The LALR parser of the story grammar, with ``transformer`` applied as it
-    parses, built once per process.
-
-    With ``fast``, the parser runs on lark-cython; None when that is not installed.
-    """
-    if not fast:
-        return _pure(transformer)
-    plugins = _accelerator()
-    return None if plugins is None else _on_cython(_pure(transformer), plugins)
-
-
-@lru_cache(maxsize=4)
-def _pure(transformer: object) -> Lark:
+    parses, built once per process."""
     grammar = grammar_text()
     build = partial(_lark, grammar, transformer)
     parser = _built(build, transformer, _cache_file(grammar, transformer, "parser"))
@@ -110,21 +84,22 @@ def _pure(transformer: object) -> Lark:
     return parser
 
 
-def _on_cython(parser: Lark, plugins: dict[str, Any]) -> Lark:
-    """``parser`` with lark-cython's lexer and parser in place of Lark's: as Lark
-    builds them from its cache (``_plugins``), here from the tables ``parser``
-    already holds. All else, the rules and their callbacks too, is shared."""
-    options = copy.copy(parser.options)
-    options.__dict__["options"] = {**parser.options.options, "_plugins": plugins}
+@lru_cache(maxsize=4)
+def fast_parser(parser: Lark) -> tuple[Any, Callable[..., Any]] | None:
+    """lark-cython's LALR parser on the tables and callbacks of ``parser``, and
+    the class of its tokens (``storyfmt[fast]``); None when lark-cython is not
+    installed or ``STORYFMT_PURE_PYTHON`` is set.
+
+    Only its parser is used: the line lexer feeds it, as it feeds Lark's.
+    """
+    if os.environ.get("STORYFMT_PURE_PYTHON"):
+        return None
+    try:
+        cython = importlib.import_module("lark_cython")
+    except ImportError:
+        return None
     table = parser.parser.parser._parse_table
-    lalr = plugins["LALR_Parser"].__new__(plugins["LALR_Parser"])
-    lalr._parse_table = table
-    lalr.parser = plugins["_Parser"](table, parser._callbacks, options.debug)
-    fast = copy.copy(parser)
-    fast.options = options
-    frontend = parser.parser
-    fast.parser = ParsingFrontend(frontend.lexer_conf, frontend.parser_conf, options, parser=lalr)
-    return fast
+    return cython.plugins["_Parser"](table, parser._callbacks), cython.Token
 
 
 # ---- the built parser, kept whole ---------------------------------------------
@@ -211,8 +186,8 @@ def _loaded(data: bytes, transformer: object) -> Lark:
 def _compile_lexer_patterns(parser: Lark) -> None:
     """Compile the patterns of every lexer of ``parser``, unless they were read
     back from the user's cache (see :mod:`storyfmt._regexcache`), so that the
-    cache holds them all: lark-cython's lexers, which build the same patterns
-    from the same terminals, compile theirs only when first used."""
+    cache holds them all: the line lexer's, and the root lexer's, which Lark's
+    contextual lexer uses only to explain an error."""
     if _regexcache.SHARED.read:
         return
     contextual = parser.parser.lexer
@@ -332,12 +307,15 @@ def _streamline(parser: Lark, transformer: object) -> None:
 # Most stories are valid, and lexing is most of the cost of parsing them. The
 # line lexer below gives the parser exactly the tokens Lark's contextual lexer
 # would (a property test checks this): for each parser state it tries the same
-# terminals, in the same order, with the same compiled patterns. It only does
-# less bookkeeping per token. At the first error it stops, and the story is
-# parsed again with Lark's own lexer, which recovery needs.
+# terminals, in the same order, with the same compiled pattern. It only does
+# less bookkeeping per token, and it feeds lark-cython's parser as well as
+# Lark's (lark-cython's own lexer costs more per token than this one). At the
+# first error it stops, and the story is parsed again with Lark's own lexer,
+# which recovery needs.
 
 
 _no_match: Any = UnexpectedCharacters
+_nothing = re.compile("(?!)").match  # the lexer of a state that takes no terminal
 
 
 class _LineLexer:
@@ -345,55 +323,79 @@ class _LineLexer:
 
     def __init__(self, parser: Lark) -> None:
         contextual = parser.parser.lexer
-        self.states = {
-            state: ([pattern.match for pattern in lexer.scanner._mres], lexer.callback)
-            for state, lexer in contextual.lexers.items()
-        }
+        self.table = parser.parser.parser._parse_table
+        self.matchers: dict[int, Callable[[str, int], re.Match[str] | None]] = {}
+        for state, lexer in contextual.lexers.items():
+            patterns = lexer.scanner._mres
+            # Lark splits the alternation of a state's terminals only past
+            # re's limit of groups, and retypes tokens by callbacks only for
+            # a string that a pattern also matches: neither is in the grammar.
+            assert len(patterns) <= 1, "more terminals in a state than re allows groups"
+            assert not lexer.callback, "a terminal that Lark's lexer retypes"
+            self.matchers[state] = patterns[0].match if patterns else _nothing
 
-    def thread(self, text: str) -> _LineThread:
-        """A lexer for one text, as the parser drives it."""
-        return _LineThread(self.states, text)
+    def tokens(
+        self, text: str, stack: list[int], make: Callable[..., Any] | None = None
+    ) -> Iterator[Any]:
+        """The tokens of ``text``, each lexed for the state the parser is in:
+        the top of ``stack``, the parser's own stack of states.
 
-
-class _LineThread:
-    __slots__ = ("states", "text")
-
-    def __init__(self, states: dict[int, tuple[list[Any], dict[str, Any]]], text: str) -> None:
-        self.states = states
-        self.text = text
-
-    def lex(self, parser_state: Any) -> Iterator[Token]:
-        """The tokens of the text, each for the state the parser is in.
-
-        A token has its line, its column and its start and end offsets; where
-        it ends as a line and column (``end_line``, ``end_column``) is left
-        None, since nothing reads it on the way to a valid story's model.
+        A token has its type, its text, its offset, its line and its column;
+        where it ends is left None, since nothing reads it on the way to a
+        valid story's model. ``make`` builds a token from those five (it is
+        lark-cython's class of tokens); without it the tokens are Lark's, and
+        the end of the text ends them. With it, the end of the text raises
+        EOFError, which is how lark-cython's parser learns of it.
         """
-        text, states = self.text, self.states
-        make = str.__new__
+        matchers, new = self.matchers, str.__new__
         pos, line, line_start, end = 0, 1, 0, len(text)
-        stack = parser_state.state_stack
         while pos < end:
-            matchers, callbacks = states[stack[-1]]
-            for match in matchers:
-                found = match(text, pos)
-                if found is not None:
-                    break
-            else:
+            found = matchers[stack[-1]](text, pos)
+            if found is None:
                 raise _no_match(text, pos, line, pos - line_start + 1)
-            value, stop = found.group(), found.end()
-            token = make(Token, value)
-            token.type = type_ = found.lastgroup
-            token.value = value
-            token.start_pos, token.end_pos = pos, stop
-            token.line, token.column = line, pos - line_start + 1
-            token.end_line = token.end_column = None
-            yield callbacks[type_](token) if type_ in callbacks else token
+            value = found[0]
+            if make is None:
+                token: Any = new(Token, value)
+                token.type, token.value = found.lastgroup, value
+                token.start_pos, token.line, token.column = pos, line, pos - line_start + 1
+                token.end_line = token.end_column = token.end_pos = None
+                yield token
+            else:
+                yield make(found.lastgroup, value, pos, line, pos - line_start + 1)
             breaks = value.count("\n")
             if breaks:
                 line += breaks
                 line_start = pos + value.rindex("\n") + 1
-            pos = stop
+            pos += len(value)
+        if make is not None:
+            raise EOFError
+
+
+class _LineThread:
+    """The line lexer on one text, as Lark's parser asks for tokens."""
+
+    __slots__ = ("lexer", "text")
+
+    def __init__(self, lexer: _LineLexer, text: str) -> None:
+        self.lexer = lexer
+        self.text = text
+
+    def lex(self, parser_state: Any) -> Iterator[Token]:
+        """The tokens of the text, for the parser whose state is ``parser_state``."""
+        tokens: Iterator[Token] = self.lexer.tokens(self.text, parser_state.state_stack)
+        return tokens
+
+
+class _Feed:
+    """The line lexer on one text, as lark-cython's parser asks for tokens:
+    ``next_token(parser_state)`` gives the next one."""
+
+    __slots__ = ("next_token",)
+
+    def __init__(self, tokens: Iterator[Any]) -> None:
+        # next(tokens, parser_state): the state would be the value at the end
+        # of the tokens, but they end by raising EOFError, so it never is.
+        self.next_token = partial(next, tokens)
 
 
 @lru_cache(maxsize=4)
@@ -404,20 +406,24 @@ def line_lexer(parser: Lark) -> _LineLexer:
 
 def prepare(parser: Lark) -> None:
     """Build now what :func:`parse_valid` on ``parser`` would build on first use."""
-    if type(parser.parser.parser) is LALR_Parser:
-        line_lexer(parser)
+    line_lexer(parser)
+    fast_parser(parser)
 
 
-def parse_valid(parser: Lark, text: str, start: Kind) -> Any:
+def parse_valid(parser: Lark, text: str, start: Kind, *, fast: bool = True) -> Any:
     """Parse ``text`` with no recovery: UnexpectedInput at the first error.
 
-    On lark-cython's parser this is its own parse; on Lark's, the line lexer's.
+    The line lexer feeds lark-cython's parser when it is installed (and
+    ``fast``), else Lark's; both run on the tables and callbacks of ``parser``.
     """
-    lalr = parser.parser.parser
-    if type(lalr) is not LALR_Parser:
-        return parser.parse(text, start=start)
-    parse: Any = lalr.parse
-    return parse(line_lexer(parser).thread(text), start)
+    lexer = line_lexer(parser)
+    accelerated = fast_parser(parser) if fast else None
+    if accelerated is None:
+        lalr: Any = parser.parser.parser
+        return lalr.parse(_LineThread(lexer, text), start)
+    cython, make = accelerated
+    stack = [lexer.table.start_states[start]]
+    return cython.parse(_Feed(lexer.tokens(text, stack, make)), start, None, stack)
 
 
 # ---- error recovery ----------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from typing import BinaryIO
 
-from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from storyfmt._codes import Rule
@@ -26,13 +25,6 @@ from storyfmt._vocabulary import Kind
 BUILDER = Builder()
 
 
-def _quick_parser() -> Lark:
-    """The parser of valid stories: lark-cython's if installed, else Lark's."""
-    parser = get_parser(BUILDER, fast=True) or get_parser(BUILDER)
-    assert parser is not None
-    return parser
-
-
 def parse_source(text: str, kind: Kind | None) -> Parsed:
     """Parse normalised story text into fields, places and problems."""
     if kind is None:
@@ -45,16 +37,16 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         return Parsed(kind, {}, {}, [problem], text)
     problems: list[Diagnostic] = []
     try:
-        parts = parse_valid(_quick_parser(), text, kind)
+        parts = parse_valid(get_parser(BUILDER), text, kind)
     except UnexpectedInput:
         # Parse again, explaining and mending each error (a story with errors
         # is the only one that needs the recovery, so it is imported here).
         from storyfmt._syntax import Recovery  # noqa: PLC0415
 
-        parser = get_parser(BUILDER)
-        assert parser is not None
         try:
-            parts = parse_with_recovery(parser, text, kind, Recovery(text, kind, problems))
+            parts = parse_with_recovery(
+                get_parser(BUILDER), text, kind, Recovery(text, kind, problems)
+            )
         except UnexpectedInput as error:
             # Recovery stops only at the end of the story, with the problem reported.
             if not problems:
@@ -164,6 +156,6 @@ def load(
 # (from its caches, see storyfmt._grammar) and the models' validators. A
 # program imports storyfmt to read stories; its first one then costs no more
 # than the next.
-prepare(_quick_parser())
+prepare(get_parser(BUILDER))
 StoryCard.model_rebuild()
 StoryBrief.model_rebuild()
