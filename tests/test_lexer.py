@@ -1,10 +1,12 @@
 """The line lexer gives the parser exactly the tokens Lark's own contextual
 lexer gives (but for where each ends, which it leaves out), on valid, mutated
 and corpus stories, and fails where it fails; made as lark-cython's tokens, the
-same."""
+same. The tokens of the lines a transformer method takes as they are shifted
+(the points of The Breakdown) have no line and column: only their offset."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +18,18 @@ from hypothesis import strategies as st
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from storyfmt._grammar import START_RULES, grammar_text, line_lexer
+from storyfmt._grammar import START_RULES, get_parser, grammar_text, line_lexer
+from storyfmt._parser import BUILDER
 from storyfmt._source import decode, normalise
 from storyfmt._vocabulary import SECTIONS, Kind
 from storyfmt.testing import story_texts
 
 PARSER = Lark(grammar_text(), parser="lalr", start=list(START_RULES))
+# The line lexer of Lark's own parser, but leaving out the lines and columns of
+# the terminals that storyfmt's transformer takes as they are shifted, as the
+# line lexer of storyfmt's parser does.
+LEXER = copy.copy(line_lexer(PARSER))
+LEXER.unplaced = line_lexer(get_parser(BUILDER)).unplaced
 
 
 def _cython_token() -> Any:
@@ -37,11 +45,23 @@ CYTHON_TOKEN = _cython_token()
 Lexed = tuple[list[tuple[object, ...]], int | None]
 
 
+def _place(token: Any, line: bool) -> tuple[object, ...]:
+    """A token's line and column; none for a token of a terminal the
+    transformer takes as it is shifted, which the line lexer leaves without
+    them (None, or -1 in lark-cython's tokens)."""
+    if token.type not in LEXER.unplaced:
+        return token.line, token.column
+    if line:
+        assert token.line in (None, -1)
+        assert token.column in (None, -1)
+    return ()
+
+
 def _lex(text: str, start: Kind, line: bool, make: Any = None) -> Lexed:
     """Every token the parser takes, and where the first error is (None if none)."""
     parser: Any = PARSER.parse_interactive(text, start=start)
     tokens: Iterator[Token] = (
-        line_lexer(PARSER).tokens(text, parser.parser_state.state_stack, make)
+        LEXER.tokens(text, parser.parser_state.state_stack, make)
         if line
         else parser.lexer_thread.lex(parser.parser_state)
     )
@@ -49,7 +69,7 @@ def _lex(text: str, start: Kind, line: bool, make: Any = None) -> Lexed:
     try:
         try:
             for token in tokens:
-                taken.append((token.type, token.value, token.start_pos, token.line, token.column))
+                taken.append((token.type, token.value, token.start_pos, *_place(token, line)))
                 # Lark's parser takes Lark's tokens.
                 fed = token if make is None else Token(token.type, token.value, token.start_pos)
                 parser.feed_token(fed)
@@ -166,3 +186,9 @@ def test_the_tokens_are_compared_up_to_the_first_error() -> None:
     assert error == len("Title\nStory Stats\nStatus\n")
     with pytest.raises(UnexpectedInput):
         PARSER.parse("Title\nStory Stats\nStatus\n", start="card")
+
+
+def test_only_the_points_are_lexed_without_their_line() -> None:
+    """The transformer takes only a bullet line as it is shifted, keeping its
+    offset; every other token reaches the transformer with its line and column."""
+    assert LEXER.unplaced == {"BULLET"}

@@ -333,6 +333,8 @@ class _LineLexer:
             assert len(patterns) <= 1, "more terminals in a state than re allows groups"
             assert not lexer.callback, "a terminal that Lark's lexer retypes"
             self.matchers[state] = patterns[0].match if patterns else _nothing
+        # The terminals the transformer turns into values as they are shifted.
+        self.unplaced = frozenset(name for name in parser._callbacks if isinstance(name, str))
 
     def tokens(
         self, text: str, stack: list[int], make: Callable[..., Any] | None = None
@@ -342,30 +344,48 @@ class _LineLexer:
 
         A token has its type, its text, its offset, its line and its column;
         where it ends is left None, since nothing reads it on the way to a
-        valid story's model. ``make`` builds a token from those five (it is
-        lark-cython's class of tokens); without it the tokens are Lark's, and
-        the end of the text ends them. With it, the end of the text raises
+        valid story's model. A token of a terminal that the transformer takes
+        as it is shifted (a method of its own) has no line or column either:
+        that method keeps its offset, and lines are counted, in C, only up to
+        the next token that needs one. So a long Breakdown costs no line count
+        per point. ``make`` builds a token from its type, text and offset, and
+        line and column when it has them (it is lark-cython's class of tokens,
+        whose line and column are then -1); without it the tokens are Lark's,
+        and the end of the text ends them. With it, the end of the text raises
         EOFError, which is how lark-cython's parser learns of it.
         """
-        matchers, new = self.matchers, str.__new__
-        pos, line, line_start, end = 0, 1, 0, len(text)
+        matchers, unplaced, new = self.matchers, self.unplaced, str.__new__
+        pos, line, line_start, counted, end = 0, 1, 0, 0, len(text)
         while pos < end:
             found = matchers[stack[-1]](text, pos)
-            if found is None:
-                raise _no_match(text, pos, line, pos - line_start + 1)
+            if found is not None and (kind := found.lastgroup) in unplaced:
+                number = column = None
+            else:
+                if counted < pos:  # the lines of the tokens left without one
+                    breaks = text.count("\n", counted, pos)
+                    if breaks:
+                        line += breaks
+                        line_start = text.rfind("\n", counted, pos) + 1
+                number, column = line, pos - line_start + 1
+                if found is None:
+                    raise _no_match(text, pos, number, column)
             value = found[0]
             if make is None:
                 token: Any = new(Token, value)
-                token.type, token.value = found.lastgroup, value
-                token.start_pos, token.line, token.column = pos, line, pos - line_start + 1
+                token.type, token.value, token.start_pos = kind, value, pos
+                token.line, token.column = number, column
                 token.end_line = token.end_column = token.end_pos = None
                 yield token
+            elif number is None:
+                yield make(kind, value, pos)
             else:
-                yield make(found.lastgroup, value, pos, line, pos - line_start + 1)
-            breaks = value.count("\n")
-            if breaks:
-                line += breaks
-                line_start = pos + value.rindex("\n") + 1
+                yield make(kind, value, pos, number, column)
+            if number is not None:
+                breaks = value.count("\n")
+                if breaks:
+                    line += breaks
+                    line_start = pos + value.rindex("\n") + 1
+                counted = pos + len(value)
             pos += len(value)
         if make is not None:
             raise EOFError

@@ -330,8 +330,10 @@ class Builder:
 
     def BULLET(self, bullet: Token) -> tuple[str, int] | Stand:
         # Lark calls the method named for a terminal as it shifts the token, so
-        # a long Breakdown is held as its points, never as line tokens. A
-        # stand-in stays as it is, for the recovery to see what came last.
+        # a long Breakdown is held as its points, never as line tokens. Only
+        # the token's offset is kept (from the line lexer, a token of such a
+        # terminal has no line or column). A stand-in stays as it is, for the
+        # recovery to see what came last.
         if type(bullet) is Stand:
             return bullet
         return bullet.value.lstrip(" \t")[1:].strip(" \t\n"), bullet.start_pos or 0
