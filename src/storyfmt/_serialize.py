@@ -507,7 +507,8 @@ def _yaml_place(text: str | bytes) -> Callable[[Any], tuple[int, int]]:
             return mark.line + 1, mark.column + 1
         source, starts = found
         offset = min(starts[min(mark.line, len(starts) - 1)] + mark.column, len(source))
-        return source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
+        at = _offset_span(source, offset, offset)
+        return at.line, at.column
 
     return place
 
