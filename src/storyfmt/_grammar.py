@@ -323,7 +323,6 @@ class _LineLexer:
 
     def __init__(self, parser: Lark) -> None:
         contextual = parser.parser.lexer
-        self.table = parser.parser.parser._parse_table
         self.matchers: dict[int, Callable[[str, int], re.Match[str] | None]] = {}
         for state, lexer in contextual.lexers.items():
             patterns = lexer.scanner._mres
@@ -380,13 +379,15 @@ class _LineLexer:
                 yield make(kind, value, pos)
             else:
                 yield make(kind, value, pos, number, column)
+            start, pos = pos, pos + len(value)
+            # A token with a line counts its own breaks at once: cheaper, token
+            # by token, than the count over a range above.
             if number is not None:
                 breaks = value.count("\n")
                 if breaks:
                     line += breaks
-                    line_start = pos + value.rindex("\n") + 1
-                counted = pos + len(value)
-            pos += len(value)
+                    line_start = start + value.rindex("\n") + 1
+                counted = pos
         if make is not None:
             raise EOFError
 
@@ -402,8 +403,7 @@ class _LineThread:
 
     def lex(self, parser_state: Any) -> Iterator[Token]:
         """The tokens of the text, for the parser whose state is ``parser_state``."""
-        tokens: Iterator[Token] = self.lexer.tokens(self.text, parser_state.state_stack)
-        return tokens
+        return self.lexer.tokens(self.text, parser_state.state_stack)
 
 
 class _Feed:
@@ -436,13 +436,12 @@ def parse_valid(parser: Lark, text: str, start: Kind, *, fast: bool = True) -> A
     The line lexer feeds lark-cython's parser when it is installed (and
     ``fast``), else Lark's; both run on the tables and callbacks of ``parser``.
     """
-    lexer = line_lexer(parser)
+    lexer, lalr = line_lexer(parser), parser.parser.parser
     accelerated = fast_parser(parser) if fast else None
     if accelerated is None:
-        lalr: Any = parser.parser.parser
         return lalr.parse(_LineThread(lexer, text), start)
     cython, make = accelerated
-    stack = [lexer.table.start_states[start]]
+    stack = [lalr._parse_table.start_states[start]]
     return cython.parse(_Feed(lexer.tokens(text, stack, make)), start, None, stack)
 
 
