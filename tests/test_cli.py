@@ -476,3 +476,50 @@ def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert "0  no errors" in done.stdout
     assert "2  usage error" in done.stdout
+
+
+# The program ends without tearing the interpreter down (storyfmt._cli.run):
+# what a normal exit does that anyone could see must still happen.
+PROGRAM = """
+import atexit, sys, threading, time
+from storyfmt._cli import run
+atexit.register(lambda: print("exit handler ran", flush=True))
+if sys.argv[1] == "thread":
+    del sys.argv[1]
+    threading.Thread(target=lambda: (time.sleep(0.5), print("thread ended"))).start()
+run()
+"""
+
+
+@pytest.mark.parametrize(("story", "status"), [(CANONICAL, 0), (BAD, 1)])
+def test_the_program_exits_with_the_status_its_output_and_its_exit_handlers(
+    tmp_path: Path, story: str, status: int
+) -> None:
+    # 400 reports: more than one buffer of output, all of it flushed.
+    for number in range(400):
+        (tmp_path / f"{number:03d}.story").write_text(story)
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, "check", "--jobs", "1", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == status, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "exit handler ran"
+    if status:
+        assert len([line for line in lines if "error[SF301]" in line]) == 400
+        assert lines[-2] == "400 errors, 400 warnings in 400 of 400 files"
+
+
+def test_the_program_waits_for_a_thread_still_running(tmp_path: Path) -> None:
+    (tmp_path / "card.story").write_text(CANONICAL)
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, "thread", "check", "-q", "card.story"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.splitlines()) == (0, ["thread ended", "exit handler ran"])

@@ -1,7 +1,5 @@
 """``python -m storyfmt``: the same as the ``storyfmt`` command."""
 
-import sys
+from storyfmt._cli import run
 
-from storyfmt._cli import main
-
-sys.exit(main())
+run()

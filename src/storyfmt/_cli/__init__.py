@@ -7,10 +7,14 @@ conversions out, with CI-friendly output formats and exit codes.
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 from storyfmt import __version__, _regexcache
 from storyfmt._cli._terminal import EXIT_FAILURE, CommandError, print_error, silence_stdout
@@ -266,3 +270,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence: never a traceback
         sys.stderr.write(f"storyfmt: internal error: {type(error).__name__}: {error}\n")
         return EXIT_FAILURE
+
+
+def run() -> NoReturn:
+    """The ``storyfmt`` program: :func:`main`, then exit.
+
+    A command has written and closed all it writes when :func:`main`
+    returns, so the program ends there, as mypy's does: the output is
+    flushed and the exit handlers run (they stop any process a command
+    started), but the interpreter is not torn down object by object, which
+    took longer than reading a story. While another thread still runs, or
+    when the command exits another way (``--help``, a usage error), the
+    interpreter ends as usual.
+    """
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a reader gone away, or a closed stream
+            pass  # what the command found stands, as main() keeps it
+    atexit._run_exitfuncs()
+    os._exit(code)
