@@ -32,7 +32,7 @@ from storyfmt._parser import BUILDER
 from storyfmt._regexcache import Patterns
 from storyfmt._source import normalise
 from storyfmt._syntax import Recovery
-from storyfmt._transform import Builder
+from storyfmt._transform import POINT_STARTS, Builder
 from storyfmt._vocabulary import DURATION_UNITS, SECTIONS, STATS_FIELDS, STATS_KEY_TERMINALS
 from storyfmt.testing import story_texts
 
@@ -362,6 +362,7 @@ def _built(
     built: list[object] = []
     problems: list[Diagnostic] = []
     for kind in ("card", "brief"):
+        POINT_STARTS.set([])  # each parse records its own points, as parse_source does
         try:
             recovery = Recovery(text, kind, problems)
             if recover:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,44 @@ def test_stray_header_lines_are_one_error_for_each_run() -> None:
         (3, "SF203", "unexpected line 'x' in the header (and 2 more lines)"),
         (7, "SF203", "unexpected line 'after' in the header"),
     ]
+
+
+def test_reading_a_long_breakdown_never_wakes_the_cyclic_collector() -> None:
+    # An object the collector tracks for each point (a tuple of its text and
+    # offset, say) made it collect every few hundred points, and now and
+    # then look over every object of the program.
+    text = bench.large_file("warnings", 1_000_000).decode("utf-8")
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        story = storyfmt.loads(text)
+    finally:
+        gc.callbacks.remove(count)
+    assert isinstance(story, storyfmt.StoryCard) and story.breakdown is not None
+    assert len(story.breakdown.points) > 10_000
+    assert collections == []
+
+
+def test_threads_reading_at_once_place_each_storys_own_points() -> None:
+    # Each parse records where its points start in a context of its own.
+    texts = [
+        "T\n\nThe Breakdown\n\n" + "".join(f"{' ' * n}- p{n}-{k}\n" for k in range(200))
+        + "\n" * n
+        + "\n".join(f"  \u2022 again {n}" for _ in range(2))
+        for n in range(1, 9)
+    ]
+    alone = [_point_places(text) for text in texts]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            assert list(pool.map(_point_places, texts)) == alone
+
+
+def _point_places(text: str) -> list[tuple[int, int, str]]:
+    """Where ``validate`` places the warnings about points repeated."""
+    return [(d.line, d.column, d.message) for d in storyfmt.validate(text)]

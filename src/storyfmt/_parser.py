@@ -19,7 +19,7 @@ from storyfmt._grammar import get_parser, parse_valid, parse_with_recovery, prep
 from storyfmt._locate import build
 from storyfmt._models import StoryBrief, StoryCard
 from storyfmt._source import check_characters, decode, detect_kind, normalise, split_lines
-from storyfmt._transform import Builder, Parsed, assemble
+from storyfmt._transform import POINT_STARTS, Builder, Parsed, assemble
 from storyfmt._vocabulary import Kind
 
 BUILDER = Builder()
@@ -36,6 +36,7 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         problem = diagnostic(Rule.NO_STORY, 1, 1, f"the file holds no story: {what}")
         return Parsed(kind, {}, {}, [problem], text)
     problems: list[Diagnostic] = []
+    recording = POINT_STARTS.set([])
     try:
         parts = parse_valid(get_parser(BUILDER), text, kind)
     except UnexpectedInput:
@@ -43,6 +44,7 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
         # is the only one that needs the recovery, so it is imported here).
         from storyfmt._syntax import Recovery  # noqa: PLC0415
 
+        POINT_STARTS.set([])  # the points of the first attempt go
         try:
             parts = parse_with_recovery(
                 get_parser(BUILDER), text, kind, Recovery(text, kind, problems)
@@ -52,6 +54,8 @@ def parse_source(text: str, kind: Kind | None) -> Parsed:
             if not problems:
                 raise AssertionError("recovery gave up without a diagnostic") from error
             parts = []
+    finally:
+        POINT_STARTS.reset(recording)
     return assemble(kind, parts, text, problems)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, NamedTuple
 
 from lark import Token
@@ -41,6 +42,13 @@ Where = Callable[[Path_], Span | None]
 """Where the value at a path stands in the source, if known."""
 Place = Token | Span
 """Where a value stands: its line token, or the span of a part of a line."""
+
+
+POINT_STARTS: ContextVar[list[int]] = ContextVar("POINT_STARTS")
+"""Where each point taken so far by the parse under way starts, for the
+Breakdown reduced next; each parse with :class:`Builder` sets its own
+(:func:`storyfmt._parser.parse_source` does), so that parses in other
+threads or tasks never share one."""
 
 
 class Points:
@@ -328,15 +336,19 @@ class Builder:
 
     # ---- The Breakdown, Top Keywords, Further Learning, footer
 
-    def BULLET(self, bullet: Token) -> tuple[str, int] | Stand:
+    def BULLET(self, bullet: Token) -> str | Stand:
         # Lark calls the method named for a terminal as it shifts the token, so
-        # a long Breakdown is held as its points, never as line tokens. Only
-        # the token's offset is kept (from the line lexer, a token of such a
-        # terminal has no line or column). A stand-in stays as it is, for the
-        # recovery to see what came last.
+        # a long Breakdown is held as its points' texts, never as line tokens.
+        # Where each starts goes to the parse's record: an array, no object per
+        # point (a tuple each made the cyclic collector run every few hundred
+        # points). From the line lexer, a token of such a terminal has no line
+        # or column. A stand-in stays as it is, for the recovery to see what
+        # came last.
         if type(bullet) is Stand:
             return bullet
-        return bullet.value.lstrip(" \t")[1:].strip(" \t\n"), bullet.start_pos or 0
+        POINT_STARTS.get().append(bullet.start_pos or 0)
+        line: str = bullet.value
+        return line.lstrip(" \t")[1:].strip(" \t\n")
 
     def breakdown(self, children: list[Any]) -> Part:
         heading, *points = children
@@ -346,8 +358,12 @@ class Builder:
             part.problems.append(problem)
         if Stand in map(type, points):
             points = [point for point in points if type(point) is not Stand]
-        starts = array("q", [start for _, start in points])
-        part.fields["breakdown"] = {"count": count, "points": [text for text, _ in points]}
+        # The points recorded are this Breakdown's: the grammar has bullets
+        # nowhere else, and a stand-in is not recorded.
+        recorded = POINT_STARTS.get()
+        starts = array("q", recorded)
+        del recorded[:]
+        part.fields["breakdown"] = {"count": count, "points": points}
         return part._replace(points=Points(starts))
 
     def keywords(self, children: list[Token]) -> Part:
