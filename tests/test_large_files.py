@@ -105,7 +105,8 @@ def test_reading_a_long_breakdown_never_wakes_the_cyclic_collector() -> None:
         story = storyfmt.loads(text)
     finally:
         gc.callbacks.remove(count)
-    assert isinstance(story, storyfmt.StoryCard) and story.breakdown is not None
+    assert isinstance(story, storyfmt.StoryCard)
+    assert story.breakdown is not None
     assert len(story.breakdown.points) > 10_000
     assert collections == []
 
@@ -113,7 +114,8 @@ def test_reading_a_long_breakdown_never_wakes_the_cyclic_collector() -> None:
 def test_threads_reading_at_once_place_each_storys_own_points() -> None:
     # Each parse records where its points start in a context of its own.
     texts = [
-        "T\n\nThe Breakdown\n\n" + "".join(f"{' ' * n}- p{n}-{k}\n" for k in range(200))
+        "T\n\nThe Breakdown\n\n"
+        + "".join(f"{' ' * n}- p{n}-{k}\n" for k in range(200))
         + "\n" * n
         + "\n".join(f"  \u2022 again {n}" for _ in range(2))
         for n in range(1, 9)

@@ -82,27 +82,38 @@ class Patterns:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.programs: dict[tuple[str | bytes, int], Program] = {}
         self.seen: set[Any] = set()
         self.read = False
         """Whether patterns were read back from the file."""
+        self.written = False
+        """Whether this process wrote the file."""
         cache = getattr(re, "_cache", None)  # re's cache, keyed by (type, pattern, flags)
         self.cache: dict[Any, Any] | None = cache if isinstance(cache, dict) else None
 
+    def _entries(self) -> list[Program]:
+        """The programs in the file, as :func:`program` gives them."""
+        assert self.path is not None
+        with open(self.path, "rb") as handle:
+            entries: list[Program] = marshal.loads(handle.read())
+        return entries
+
     def load(self) -> None:
-        """Put the patterns of the file in :mod:`re`'s cache."""
+        """Put the patterns of the file in :mod:`re`'s cache.
+
+        The programs are not kept once compiled (the code of each is a list
+        of ints, which weighed more than the patterns): :meth:`keep` reads the
+        file again, in the rare process that has patterns to add.
+        """
         if self.cache is None or self.path is None:
             return
         try:
-            with open(self.path, "rb") as handle:
-                entries: list[Program] = marshal.loads(handle.read())
-            compiled = {(type(entry[0]), entry[0], entry[1]): _compiled(entry) for entry in entries}
+            compiled = {
+                (type(entry[0]), entry[0], entry[1]): _compiled(entry) for entry in self._entries()
+            }
         except Exception:  # no file yet, or one this Python cannot use
             compiled = {}
-            entries = []
         self.cache.update(compiled)
         self.read = bool(compiled)
-        self.programs = {(entry[0], entry[1]): entry for entry in entries}
         self.seen = set(self.cache)
 
     def leave_out(self) -> None:
@@ -124,10 +135,18 @@ class Patterns:
         self.seen.update(new)
         if not new:
             return
-        if len(self.programs) + len(new) > _MOST:
-            self.programs = {}
-        self.programs.update(((key[1], key[2]), program(key[1], key[2])) for key in new)
-        save(self.path, marshal.dumps(list(self.programs.values())))
+        # The file's programs, if this process read them or wrote them (a file
+        # that was of no use starts anew).
+        try:
+            kept = self._entries() if self.read or self.written else []
+        except Exception:  # gone since, or replaced by one that does not read
+            kept = []
+        programs = {(entry[0], entry[1]): entry for entry in kept}
+        if len(programs) + len(new) > _MOST:
+            programs = {}
+        programs.update(((key[1], key[2]), program(key[1], key[2])) for key in new)
+        save(self.path, marshal.dumps(list(programs.values())))
+        self.written = True
 
 
 def _shared() -> Patterns:

@@ -339,11 +339,11 @@ class Builder:
     def BULLET(self, bullet: Token) -> str | Stand:
         # Lark calls the method named for a terminal as it shifts the token, so
         # a long Breakdown is held as its points' texts, never as line tokens.
-        # Where each starts goes to the parse's record: an array, no object per
-        # point (a tuple each made the cyclic collector run every few hundred
-        # points). From the line lexer, a token of such a terminal has no line
-        # or column. A stand-in stays as it is, for the recovery to see what
-        # came last.
+        # Where each starts goes to the parse's record, a list of offsets: no
+        # object the cyclic collector tracks for each point (a tuple each made it
+        # run every few hundred points). From the line lexer, a token of such a
+        # terminal has no line or column. A stand-in stays as it is, for the
+        # recovery to see what came last.
         if type(bullet) is Stand:
             return bullet
         POINT_STARTS.get().append(bullet.start_pos or 0)
