@@ -491,6 +491,14 @@ run()
 """
 
 
+def _program(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """:data:`PROGRAM` run with ``args``; a first argument ``thread`` starts a
+    thread that outlives the command."""
+    return subprocess.run(
+        [sys.executable, "-c", PROGRAM, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
 @pytest.mark.parametrize(("story", "status"), [(CANONICAL, 0), (BAD, 1)])
 def test_the_program_exits_with_the_status_its_output_and_its_exit_handlers(
     tmp_path: Path, story: str, status: int
@@ -498,13 +506,7 @@ def test_the_program_exits_with_the_status_its_output_and_its_exit_handlers(
     # 400 reports: more than one buffer of output, all of it flushed.
     for number in range(400):
         (tmp_path / f"{number:03d}.story").write_text(story)
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, "check", "--jobs", "1", "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _program("check", "--jobs", "1", ".", cwd=tmp_path)
     assert done.returncode == status, done.stderr
     lines = done.stdout.splitlines()
     assert lines[-1] == "exit handler ran"
@@ -515,11 +517,5 @@ def test_the_program_exits_with_the_status_its_output_and_its_exit_handlers(
 
 def test_the_program_waits_for_a_thread_still_running(tmp_path: Path) -> None:
     (tmp_path / "card.story").write_text(CANONICAL)
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM, "thread", "check", "-q", "card.story"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _program("thread", "check", "-q", "card.story", cwd=tmp_path)
     assert (done.returncode, done.stdout.splitlines()) == (0, ["thread ended", "exit handler ran"])
