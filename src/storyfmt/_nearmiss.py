@@ -122,7 +122,9 @@ def _short_lines(lines: Sequence[str], most: int) -> list[int]:
     line is long when each of its line breaks is followed by more than
     ``most`` ``x``.
     """
-    counted = _kept(f"\n%.{2 * most}s" * len(lines) % tuple(lines))
+    # Half as many characters again as the letters a short line holds: a line
+    # of prose keeps more than ``most`` of them (spaces are one in six).
+    counted = _kept(f"\n%.{most + 1 + most // 2}s" * len(lines) % tuple(lines))
     if counted.count(b"\n" + b"x" * (most + 1)) == len(lines):
         return []
     return [index for index, kept in enumerate(counted.split(b"\n")[1:]) if len(kept) <= most]
