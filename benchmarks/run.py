@@ -193,12 +193,14 @@ def synthetic_card(size: int) -> str:
     return text
 
 
-def wall_times(runs: list[list[list[str]]], *, repeat: int) -> list[float]:
-    """Median wall time of each run, in seconds.
+def wall_times(runs: list[list[list[str]]], *, repeat: int) -> list[list[float]]:
+    """Wall time of each run in each round, in seconds.
 
     A run is one or more commands, started together and waited for together.
     The runs take turns (a, b, a, b...), so that a busy spell of a shared
-    machine slows all of them alike and their ratios stay fair.
+    machine slows all of them alike and their ratios stay fair: compare two
+    runs with :func:`ratio`, as the median of two medians taken apart can
+    make a command look slower than another that does all it does and more.
     """
     times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
@@ -211,7 +213,7 @@ def wall_times(runs: list[list[list[str]]], *, repeat: int) -> list[float]:
                 if process.wait():
                     raise subprocess.CalledProcessError(process.returncode, command)
             spent.append(time.perf_counter() - start)
-    return [statistics.median(spent) for spent in times]
+    return times
 
 
 def cpu_model() -> str:
@@ -378,7 +380,8 @@ def check_many(table: Table, command: str, files: int, repeat: int) -> None:
         # What the machine itself gives two processes: each half checked by
         # its own single-worker command, both at once, nothing shared.
         runs.append([[*check, "--jobs", "1", str(half)] for half in halves])
-        one, every, split = wall_times(runs, repeat=repeat)
+        one_times, every_times, split_times = wall_times(runs, repeat=repeat)
+        one, every, split = map(statistics.median, (one_times, every_times, split_times))
         table.add(
             f"`storyfmt check` of {files:,} files, 1 process", one, f"{files / one:,.0f} files/s"
         )
@@ -387,14 +390,16 @@ def check_many(table: Table, command: str, files: int, repeat: int) -> None:
             table.add(
                 f"`storyfmt check` of {files:,} files, {cores} processes (`--jobs {cores}`)",
                 every,
-                f"{files / every:,.0f} files/s, **{one / every:.2f}×** faster; starting the"
+                f"{files / every:,.0f} files/s, **{ratio(one_times, every_times):.2f}×** faster;"
+                " starting the"
                 f" {cores - 1} worker processes: {_format_time(starting)},"
                 f" {starting / every:.0%} of the time",
             )
             table.add(
                 "two `check --jobs 1`, half the files each, at once",
                 split,
-                f"{one / split:.2f}× faster: the machine's own limit for two processes",
+                f"{ratio(one_times, split_times):.2f}× faster: the machine's own limit for two"
+                " processes",
             )
 
 
@@ -564,26 +569,32 @@ def main() -> None:
         subprocess.run([command, "check", "-q", str(seed_path)], check=True, env=warm)
         commands.append([[command, "check", "-q", str(seed_path)]])
     imports, least, imported, startup, *checked = wall_times(commands, repeat=repeat * 2 + 5)
-    table.add("start-up: `import pydantic, lark`", imports, "baseline")
+    table.add("start-up: `import pydantic, lark`", statistics.median(imports), "baseline")
     table.add(
         "start-up: `import pydantic, lark`, one model defined and validated",
-        least,
-        f"the floor for pydantic models: {least / imports:.2f}× the baseline",
+        statistics.median(least),
+        f"the floor for pydantic models: {ratio(least, imports):.2f}× the baseline",
     )
-    table.add("start-up: `import storyfmt`", imported, f"**{imported / least:.2f}×** the floor")
-    table.target("`import storyfmt` / the floor", imported / least, 1.1)
+    imported_ratio = ratio(imported, least)
+    table.add(
+        "start-up: `import storyfmt`",
+        statistics.median(imported),
+        f"**{imported_ratio:.2f}×** the floor",
+    )
+    table.target("`import storyfmt` / the floor", imported_ratio, 1.1)
     table.add(
         "start-up: import storyfmt + first `loads`",
-        startup,
-        f"{startup / least:.2f}× the floor",
+        statistics.median(startup),
+        f"{ratio(startup, least):.2f}× the floor",
     )
     if checked:
+        checked_ratio = ratio(checked[0], least)
         table.add(
             "start-up: `storyfmt check` of one file",
-            checked[0],
-            f"**{checked[0] / least:.2f}×** the floor",
+            statistics.median(checked[0]),
+            f"**{checked_ratio:.2f}×** the floor",
         )
-        table.target("`storyfmt check` of one file / the floor", checked[0] / least, 1.25)
+        table.target("`storyfmt check` of one file / the floor", checked_ratio, 1.25)
     firsts = [
         json.loads(
             subprocess.run(
